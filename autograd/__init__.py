@@ -1,0 +1,32 @@
+"""autograd: a minimal scalar autograd engine that shows how backpropagation works.
+
+``from autograd import Value``; build an expression, call ``backward()``, read ``.grad``.
+"""
+
+from .engine import (
+    AnomalyError,
+    DomainError,
+    Value,
+    backward_order,
+    detect_anomaly,
+    dot,
+    is_grad_enabled,
+    no_grad,
+    sum,
+    walk,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AnomalyError",
+    "DomainError",
+    "Value",
+    "backward_order",
+    "detect_anomaly",
+    "dot",
+    "is_grad_enabled",
+    "no_grad",
+    "sum",
+    "walk",
+]

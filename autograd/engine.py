@@ -1,0 +1,672 @@
+"""The engine: `Value`, graph recording, and reverse-mode `backward()`.
+
+Every op computes its result *and* its local partial derivatives (d out / d parent) at forward
+time and leaves them on the node. `backward()` is then one generic loop: visit the nodes in
+reverse topological order and add ``local * upstream`` into every parent. Inspection
+(`autograd.inspect`), drawing (`autograd.viz`) and higher derivatives (`autograd.functional`)
+read the same numbers through `Value.parents` and `Value.local_grads`.
+
+Storage. A node keeps at most two parents in slots (``_a``/``_da`` and ``_b``/``_db``), so the
+common unary and binary ops allocate nothing but the node and its float: no tuple, set or
+closure per node. Fused n-ary nodes (`sum`, `dot`) keep a tuple of parents in ``_a``, a tuple of
+local derivatives in ``_da`` and the marker ``_NARY`` in ``_b``. A one-parent node made with a
+plain number keeps that number in ``_db`` (see `Value.constant`); plain numbers never become
+nodes of their own.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import inspect as _pyinspect
+import math
+import numbers
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar, Token
+from operator import mul
+from typing import Any, TypeVar, Union
+
+__all__ = [
+    "AnomalyError",
+    "DomainError",
+    "Operand",
+    "Value",
+    "backward_order",
+    "detect_anomaly",
+    "dot",
+    "is_grad_enabled",
+    "no_grad",
+    "sum",
+    "walk",
+]
+
+Operand = Union["Value", float]
+"""What the arithmetic operators accept: a `Value`, or a real number (int, float, numpy scalar)."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class DomainError(ValueError):
+    """An op was asked for a value outside its domain (``log(-1)``, ``(-8) ** 0.5``...)."""
+
+
+class AnomalyError(FloatingPointError):
+    """Raised under `detect_anomaly()` when a value or gradient becomes NaN or infinite."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Modes: no_grad and detect_anomaly, one context variable so that ops read it once.
+
+_NO_GRAD = 1
+_ANOMALY = 2
+_mode: ContextVar[int] = ContextVar("autograd_mode", default=0)
+
+
+class _ModeSwitch:
+    """Context manager and decorator that turns a mode bit on for the code inside it.
+
+    Safe across threads and asyncio tasks: the state lives in a `contextvars.ContextVar`, and a
+    decorated function enters a fresh switch on every call.
+    """
+
+    _bit = 0
+
+    def __init__(self) -> None:
+        self._tokens: list[Token[int]] = []
+
+    def __enter__(self) -> None:
+        self._tokens.append(_mode.set(_mode.get() | self._bit))
+
+    def __exit__(self, *exc: object) -> None:
+        _mode.reset(self._tokens.pop())
+
+    def __call__(self, func: F) -> F:
+        switch = type(self)
+        if _pyinspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                with switch():
+                    return await func(*args, **kwargs)
+
+            return run_async  # type: ignore[return-value]
+
+        @functools.wraps(func)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with switch():
+                return func(*args, **kwargs)
+
+        return run  # type: ignore[return-value]
+
+
+class no_grad(_ModeSwitch):  # noqa: N801 - PyTorch's name
+    """Inside ``with no_grad():`` (or a function decorated with ``@no_grad()``) ops record no
+    parents: results are leaves, nothing is kept for backward. Use it for evaluation and for
+    parameter updates."""
+
+    _bit = _NO_GRAD
+
+
+class detect_anomaly(_ModeSwitch):  # noqa: N801 - PyTorch's name
+    """Inside ``with detect_anomaly():`` the first op whose result, or the first backward step
+    whose gradient, is NaN or infinite raises `AnomalyError` naming the op and the labels."""
+
+    _bit = _ANOMALY
+
+
+def is_grad_enabled() -> bool:
+    """False inside `no_grad()`."""
+    return not _mode.get() & _NO_GRAD
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers for operands and messages.
+
+
+def _num(x: object, op: str, operand: Value | None = None) -> float:
+    """A plain-number operand as float, or a TypeError naming the op and the type."""
+    if type(x) is float:
+        return x  # type: ignore[return-value]
+    if isinstance(x, numbers.Real):
+        return float(x)
+    other = f" with {_describe(operand)}" if operand is not None else ""
+    raise TypeError(
+        f"{op}: unsupported operand of type {type(x).__name__!r}{other}; "
+        "expected a Value or a real number (int, float)"
+    )
+
+
+def _describe(v: Value) -> str:
+    """``x=-2.0 ('w1')``: the value and its label, for error messages."""
+    return f"{v.data!r} ({v.label!r})" if v.label else repr(v.data)
+
+
+class _Marker:
+    """Sentinel objects: ``_NARY`` in ``_b`` marks an n-ary node; ``_POST`` in the DFS stack."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+_NARY: Any = _Marker("_NARY")
+_POST: Any = _Marker("_POST")
+_new = object.__new__
+
+
+# ---------------------------------------------------------------------------------------------
+# Node construction. Each op computes (data, local derivatives) and calls one of these.
+
+
+def _node(op: str, data: float, a: Any, da: Any, b: Any, db: Any) -> Value:
+    v: Value = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    v.op = op
+    v._a = a
+    v._da = da
+    v._b = b
+    v._db = db
+    if _mode.get():
+        _special_mode(v)
+    return v
+
+
+def _special_mode(v: Value) -> None:
+    """Apply no_grad (drop the parents) and anomaly checks to a freshly made node."""
+    mode = _mode.get()
+    if mode & _ANOMALY and not math.isfinite(v.data):
+        operands = ", ".join(_describe(p) for p in v.parents)
+        raise AnomalyError(f"{v.op}: produced {v.data!r} from operands {operands}")
+    if mode & _NO_GRAD:
+        v.op = ""
+        v._a = v._b = v._db = None
+        v._da = 0.0
+
+
+def _fail_overflow(op: str, *operands: Value | float) -> OverflowError:
+    shown = ", ".join(_describe(o) if isinstance(o, Value) else repr(o) for o in operands)
+    return OverflowError(f"{op}: result too large for a float with operands {shown}")
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class Value:
+    """A scalar in a computation graph: its data, its gradient, and how it was made.
+
+    ``Value(2.0, label='w1')``. Arithmetic with other Values or plain numbers builds the graph;
+    ``backward()`` fills ``.grad`` of every node it reaches.
+    """
+
+    __slots__ = ("data", "grad", "label", "op", "_a", "_da", "_b", "_db")
+
+    data: float
+    grad: float
+    label: str
+    op: str
+    _a: Any
+    _da: Any
+    _b: Any
+    _db: Any
+
+    def __init__(self, data: float, label: str = "") -> None:
+        self.data = _num(data, "Value")
+        self.grad = 0.0
+        if not isinstance(label, str):
+            raise TypeError(f"Value: label must be a str, not {type(label).__name__}")
+        self.label = label
+        self.op = ""
+        self._a = self._b = self._db = None
+        self._da = 0.0
+
+    # -- the graph, read-only views ------------------------------------------------------------
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The Values this one was computed from, in operand order (a reused operand repeats)."""
+        b = self._b
+        if b is None:
+            return () if self._a is None else (self._a,)
+        if b is _NARY:
+            return self._a  # type: ignore[no-any-return]
+        return (self._a, b)
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """d self / d parent for each of `parents`, computed once when this node was made."""
+        b = self._b
+        if b is None:
+            return () if self._a is None else (self._da,)
+        if b is _NARY:
+            return self._da  # type: ignore[no-any-return]
+        return (self._da, self._db)
+
+    @property
+    def constant(self) -> float | None:
+        """The plain-number operand of a one-parent op (the 2 in ``x * 2``, the slope of
+        ``leaky_relu``), else None."""
+        return self._db if self._b is None and self._a is not None else None
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for Values made by the user (or under `no_grad`), which have no parents."""
+        return self._a is None
+
+    # micrograd's names, so that code written for micrograd (its draw_dot, say) keeps working.
+    @property
+    def _prev(self) -> tuple[Value, ...]:
+        return self.parents
+
+    @property
+    def _op(self) -> str:
+        return self.op
+
+    # -- arithmetic ----------------------------------------------------------------------------
+
+    def __add__(self, other: Operand) -> Value:
+        if isinstance(other, Value):
+            return _node("+", self.data + other.data, self, 1.0, other, 1.0)
+        c = _num(other, "+", self)
+        return _node("+", self.data + c, self, 1.0, None, c)
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Operand) -> Value:
+        if isinstance(other, Value):
+            return _node("-", self.data - other.data, self, 1.0, other, -1.0)
+        c = _num(other, "-", self)
+        return _node("-", self.data - c, self, 1.0, None, c)
+
+    def __rsub__(self, other: float) -> Value:
+        c = _num(other, "-", self)
+        return _node("rsub", c - self.data, self, -1.0, None, c)
+
+    def __mul__(self, other: Operand) -> Value:
+        if isinstance(other, Value):
+            return _node("*", self.data * other.data, self, other.data, other, self.data)
+        c = _num(other, "*", self)
+        return _node("*", self.data * c, self, c, None, c)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Operand) -> Value:
+        if isinstance(other, Value):
+            y = other.data
+            if y == 0.0:
+                raise ZeroDivisionError(
+                    f"/: division by zero: {_describe(self)} / {_describe(other)}"
+                )
+            out = self.data / y
+            return _node("/", out, self, 1.0 / y, other, -out / y)
+        c = _num(other, "/", self)
+        if c == 0.0:
+            raise ZeroDivisionError(f"/: division by zero: {_describe(self)} / {c!r}")
+        return _node("/", self.data / c, self, 1.0 / c, None, c)
+
+    def __rtruediv__(self, other: float) -> Value:
+        c = _num(other, "/", self)
+        x = self.data
+        if x == 0.0:
+            raise ZeroDivisionError(f"/: division by zero: {c!r} / {_describe(self)}")
+        out = c / x
+        return _node("rdiv", out, self, -out / x, None, c)
+
+    def __pow__(self, other: Operand) -> Value:
+        if isinstance(other, Value):
+            return _pow_values(self, other)
+        c = _num(other, "**", self)
+        x = self.data
+        _check_pow_domain(x, c, _describe(self), repr(c))
+        try:
+            out = x**c
+            if c == 0.0:
+                local = 0.0
+            elif x == 0.0 and c < 1.0:
+                local = math.inf  # d/dx x**c is unbounded at 0 for 0 < c < 1
+            else:
+                local = c * x ** (c - 1.0)
+        except OverflowError:
+            raise _fail_overflow("**", self, c) from None
+        return _node("**", out, self, local, None, c)
+
+    def __rpow__(self, other: float) -> Value:
+        c = _num(other, "**", self)
+        x = self.data
+        _check_pow_domain(c, x, repr(c), _describe(self))
+        if c < 0.0 and is_grad_enabled():
+            raise DomainError(
+                f"**: the derivative of {c!r} ** x with respect to x={_describe(self)} is "
+                "undefined for a negative base (log of a negative number)"
+            )
+        try:
+            out = c**x
+        except OverflowError:
+            raise _fail_overflow("**", c, self) from None
+        local = out * math.log(c) if c > 0.0 else 0.0
+        return _node("rpow", out, self, local, None, c)
+
+    def __neg__(self) -> Value:
+        return _node("neg", -self.data, self, -1.0, None, None)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __abs__(self) -> Value:
+        x = self.data
+        sign = 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0
+        return _node("abs", abs(x), self, sign, None, None)
+
+    # -- functions -----------------------------------------------------------------------------
+
+    def exp(self) -> Value:
+        try:
+            out = math.exp(self.data)
+        except OverflowError:
+            raise OverflowError(
+                f"exp: overflow for x={_describe(self)}; exp(x) exceeds the largest float "
+                "for x > 709.78"
+            ) from None
+        return _node("exp", out, self, out, None, None)
+
+    def log(self) -> Value:
+        x = self.data
+        if not x > 0.0:
+            raise DomainError(f"log: undefined for x={_describe(self)}; log needs x > 0")
+        return _node("log", math.log(x), self, 1.0 / x, None, None)
+
+    def sigmoid(self) -> Value:
+        x = self.data
+        if x >= 0.0:
+            s = 1.0 / (1.0 + math.exp(-x))
+        else:  # exp(x) cannot overflow here
+            e = math.exp(x)
+            s = e / (1.0 + e)
+        return _node("sigmoid", s, self, s * (1.0 - s), None, None)
+
+    def tanh(self) -> Value:
+        t = math.tanh(self.data)
+        return _node("tanh", t, self, 1.0 - t * t, None, None)
+
+    def relu(self) -> Value:
+        """max(0, x). Its derivative at 0 is taken as 0, as PyTorch does."""
+        x = self.data
+        if x > 0.0:
+            return _node("relu", x, self, 1.0, None, None)
+        return _node("relu", 0.0, self, 0.0, None, None)
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """x for x > 0, else slope * x (derivative at 0: slope)."""
+        s = _num(slope, "leaky_relu", self)
+        x = self.data
+        if x > 0.0:
+            return _node("leaky_relu", x, self, 1.0, None, s)
+        return _node("leaky_relu", s * x, self, s, None, s)
+
+    # -- comparisons and conversions (by data; equality stays identity, so Values hash) --------
+
+    def __lt__(self, other: Operand) -> bool:
+        return self.data < _data(other, "<")
+
+    def __le__(self, other: Operand) -> bool:
+        return self.data <= _data(other, "<=")
+
+    def __gt__(self, other: Operand) -> bool:
+        return self.data > _data(other, ">")
+
+    def __ge__(self, other: Operand) -> bool:
+        return self.data >= _data(other, ">=")
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __format__(self, spec: str) -> str:
+        return format(self.data, spec) if spec else repr(self)
+
+    def __repr__(self) -> str:
+        extra = f", label={self.label!r}" if self.label else ""
+        extra += f", op={self.op!r}" if self.op else ""
+        return f"Value(data={self.data:.4g}, grad={self.grad:.4g}{extra})"
+
+    # -- gradients -----------------------------------------------------------------------------
+
+    def backward(self, grad: float = 1.0) -> None:
+        """Fill ``.grad`` of every node this Value depends on with d self / d node.
+
+        ``grad`` seeds d self / d self (PyTorch's ``gradient`` argument). Gradients of leaves
+        accumulate across calls, as in PyTorch: call `zero_grad()` (or a module's / optimizer's
+        ``zero_grad()``) between steps. A non-leaf's ``.grad`` holds the result of the latest
+        backward pass through it.
+        """
+        seed = _num(grad, "backward")
+        if self._a is None:  # a leaf: d self / d self
+            self.grad += seed
+            return
+        order = backward_order(self)
+        self.grad = seed
+        if _mode.get() & _ANOMALY:
+            _backward_checked(self, order)
+            return
+        for v in order:
+            g = v.grad
+            if g == 0.0:
+                continue
+            a = v._a
+            b = v._b
+            if b is None:
+                a.grad += v._da * g
+            elif b is _NARY:
+                for p, d in zip(a, v._da):
+                    p.grad += d * g
+            else:
+                a.grad += v._da * g
+                b.grad += v._db * g
+
+    def backward_steps(self, grad: float = 1.0) -> Iterator[Any]:
+        """Run `backward()` one node at a time; see `autograd.inspect.backward_steps`."""
+        from .inspect import backward_steps
+
+        return backward_steps(self, grad)
+
+    def zero_grad(self) -> None:
+        """Set ``.grad`` to 0 on this Value and every Value it depends on."""
+        for v in walk(self):
+            v.grad = 0.0
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label, cut from this graph."""
+        return Value(self.data, self.label)
+
+
+def _data(x: Operand, op: str) -> float:
+    return x.data if isinstance(x, Value) else _num(x, op)
+
+
+def _check_pow_domain(base: float, exponent: float, base_text: str, exp_text: str) -> None:
+    if base < 0.0 and not float(exponent).is_integer():
+        raise DomainError(
+            f"**: a negative base to a fractional power is not a real number: "
+            f"{base_text} ** {exp_text}"
+        )
+    if base == 0.0 and exponent < 0.0:
+        raise ZeroDivisionError(f"**: zero to a negative power: {base_text} ** {exp_text}")
+
+
+def _pow_values(a: Value, b: Value) -> Value:
+    x, y = a.data, b.data
+    _check_pow_domain(x, y, _describe(a), _describe(b))
+    try:
+        out = x**y
+        if y == 0.0:
+            da = 0.0
+        elif x == 0.0 and y < 1.0:
+            da = math.inf
+        else:
+            da = y * x ** (y - 1.0)
+    except OverflowError:
+        raise _fail_overflow("**", a, b) from None
+    if x > 0.0:
+        db = out * math.log(x)
+    elif x == 0.0:
+        db = 0.0  # PyTorch's convention for 0 ** y
+    elif is_grad_enabled():
+        raise DomainError(
+            f"**: the derivative of a ** b with respect to the exponent b={_describe(b)} is "
+            f"undefined for a negative base a={_describe(a)}; use a plain-number exponent"
+        )
+    else:
+        db = 0.0
+    return _node("**", out, a, da, b, db)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fused n-ary ops.
+
+
+def _split(items: Sequence[Any], op: str) -> tuple[list[float] | None, bool]:
+    """(data of items, are they all Values?) or (None, False) when Values and numbers mix."""
+    kinds = set(map(type, items))
+    if kinds <= {Value}:
+        return [v.data for v in items], bool(items)
+    if kinds <= {float}:
+        return list(items), False
+    if not any(isinstance(x, Value) for x in items):
+        return [_num(x, op) for x in items], False
+    return None, False
+
+
+def sum(values: Iterable[Operand], start: float = 0.0) -> Value:  # noqa: A001
+    """One node for ``start + v1 + v2 + ...`` (each local derivative is 1)."""
+    prev: list[Value] = []
+    total = _num(start, "sum")
+    for v in values:
+        if isinstance(v, Value):
+            prev.append(v)
+            total += v.data
+        else:
+            total += _num(v, "sum")
+    return _node("sum", total, tuple(prev), (1.0,) * len(prev), _NARY, None)
+
+
+def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = None) -> Value:
+    """One node for ``w1*x1 + ... + wn*xn (+ bias)``; either side may hold plain numbers.
+
+    d out / d w_i = x_i, d out / d x_i = w_i, d out / d bias = 1.
+    """
+    if len(ws) != len(xs):
+        raise ValueError(f"dot: {len(ws)} weights but {len(xs)} inputs")
+    wd, w_values = _split(ws, "dot")
+    xd, x_values = _split(xs, "dot")
+    if wd is None or xd is None:  # Values and numbers mixed on one side: pair by pair
+        prev: list[Value] = []
+        local: list[float] = []
+        for w, x in zip(ws, xs):
+            w_data, x_data = _data(w, "dot"), _data(x, "dot")
+            for p, d in ((w, x_data), (x, w_data)):
+                if isinstance(p, Value):
+                    prev.append(p)
+                    local.append(d)
+        wd, xd = [_data(w, "dot") for w in ws], [_data(x, "dot") for x in xs]
+    else:
+        prev = [*ws, *xs] if w_values and x_values else list(ws if w_values else xs)  # type: ignore[arg-type]
+        local = [*xd, *wd] if w_values and x_values else (xd if w_values else wd)
+    total = builtins.sum(map(mul, wd, xd))
+    if bias is not None:
+        if isinstance(bias, Value):
+            total += bias.data
+            prev.append(bias)
+            local = [*local, 1.0]
+        else:
+            total += _num(bias, "dot")
+    return _node("dot", total, tuple(prev), tuple(local), _NARY, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Graph walks: iterative, never recursive, so a million-node chain is fine.
+
+
+def backward_order(root: Value) -> list[Value]:
+    """The non-leaf nodes `root` depends on, each once, root first, every node before its
+    parents: the order in which `backward()` visits them. Resets their ``.grad`` to 0."""
+    order: list[Value] = []
+    seen: set[Value] = set()
+    stack: list[Any] = [root]
+    pop, push = stack.pop, stack.append
+    while stack:
+        v = pop()
+        if v is _POST:  # all of v's parents are done: emit it
+            v = pop()
+            v.grad = 0.0
+            order.append(v)
+            continue
+        a = v._a
+        if a is None or v in seen:
+            continue
+        seen.add(v)
+        push(v)
+        push(_POST)
+        b = v._b
+        if b is _NARY:
+            stack.extend(a)
+        else:
+            if a._a is not None:
+                push(a)
+            if b is not None and b._a is not None:
+                push(b)
+    order.reverse()
+    return order
+
+
+def walk(root: Value) -> list[Value]:
+    """Every Value `root` depends on, root included, each once (leaves too)."""
+    out = [root]
+    seen = {root}
+    i = 0
+    while i < len(out):
+        for p in out[i].parents:
+            if p not in seen:
+                seen.add(p)
+                out.append(p)
+        i += 1
+    return out
+
+
+def _backward_checked(root: Value, order: list[Value]) -> None:
+    """The backward loop with a NaN / infinity check on every contribution."""
+    for v in order:
+        g = v.grad
+        for p, d in zip(v.parents, v.local_grads):
+            contribution = d * g
+            if not math.isfinite(contribution):
+                path = " -> ".join(_path_labels(root, v)) or "(no labels)"
+                raise AnomalyError(
+                    f"backward through {v.op}: gradient {contribution!r} flowing into "
+                    f"{_describe(p)} (local derivative {d!r} x upstream {g!r}); "
+                    f"labels on the path from the output: {path}"
+                )
+            p.grad += contribution
+
+
+def _path_labels(root: Value, target: Value) -> list[str]:
+    """Labels of the labeled nodes on one path from root to target (breadth-first)."""
+    came_from: dict[Value, Value | None] = {root: None}
+    queue = [root]
+    for v in queue:
+        if v is target:
+            break
+        for p in v.parents:
+            if p not in came_from:
+                came_from[p] = v
+                queue.append(p)
+    labels: list[str] = []
+    node: Value | None = target
+    while node is not None:
+        if node.label:
+            labels.append(node.label)
+        node = came_from.get(node)
+    return labels[::-1]
