@@ -1,0 +1,73 @@
+"""Ready-made graphs from the tutorials, labeled the way the tutorials label them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .engine import Value
+
+__all__ = ["Seed004", "seed004"]
+
+
+@dataclass
+class Seed004:
+    """Seed 004's two-layer sigmoid network (section 2.2), one labeled Value per quantity."""
+
+    i1: Value
+    i2: Value
+    w1: Value
+    w2: Value
+    w3: Value
+    w4: Value
+    w5: Value
+    w6: Value
+    w7: Value
+    w8: Value
+    b1: Value
+    b2: Value
+    l_h1: Value
+    l_h2: Value
+    out_h1: Value
+    out_h2: Value
+    l_o1: Value
+    l_o2: Value
+    out_o1: Value
+    out_o2: Value
+    E_o1: Value
+    E_o2: Value
+    E_total: Value
+
+    def weights(self) -> list[Value]:
+        """w1..w8, b1, b2: the parameters gradient descent updates."""
+        return [self.w1, self.w2, self.w3, self.w4, self.w5, self.w6, self.w7, self.w8,
+                self.b1, self.b2]
+
+
+def seed004(targets: tuple[float, float] = (0.85, 0.30)) -> Seed004:
+    """Build the network: inputs 0.10, 0.20; w1..w4 = 0.05, 0.15, 0.10, 0.20, b1 = 0.35;
+    w5..w8 = 0.25, 0.35, 0.30, 0.40, b2 = 0.50; sigmoid everywhere; E = sum of 1/2 (t - o)^2.
+
+    Every op is written out (no fused nodes), so the graph shows each step of the tutorial.
+    """
+    i1, i2 = Value(0.10, "i1"), Value(0.20, "i2")
+    w1, w2, w3, w4 = (Value(x, f"w{k}") for k, x in enumerate((0.05, 0.15, 0.10, 0.20), 1))
+    w5, w6, w7, w8 = (Value(x, f"w{k}") for k, x in enumerate((0.25, 0.35, 0.30, 0.40), 5))
+    b1, b2 = Value(0.35, "b1"), Value(0.50, "b2")
+
+    def named(v: Value, label: str) -> Value:
+        v.label = label
+        return v
+
+    l_h1 = named(w1 * i1 + w2 * i2 + b1, "l_h1")
+    l_h2 = named(w3 * i1 + w4 * i2 + b1, "l_h2")
+    out_h1 = named(l_h1.sigmoid(), "out_h1")
+    out_h2 = named(l_h2.sigmoid(), "out_h2")
+    l_o1 = named(w5 * out_h1 + w6 * out_h2 + b2, "l_o1")
+    l_o2 = named(w7 * out_h1 + w8 * out_h2 + b2, "l_o2")
+    out_o1 = named(l_o1.sigmoid(), "out_o1")
+    out_o2 = named(l_o2.sigmoid(), "out_o2")
+    E_o1 = named(0.5 * (targets[0] - out_o1) ** 2, "E_o1")
+    E_o2 = named(0.5 * (targets[1] - out_o2) ** 2, "E_o2")
+    E_total = named(E_o1 + E_o2, "E_total")
+    return Seed004(i1, i2, w1, w2, w3, w4, w5, w6, w7, w8, b1, b2, l_h1, l_h2, out_h1, out_h2,
+                   l_o1, l_o2, out_o1, out_o2, E_o1, E_o2, E_total)
