@@ -473,6 +473,12 @@ class Value:
 
         return backward_steps(self, grad)
 
+    def tree(self, max_depth: int | None = None) -> str:
+        """The graph as indented text; see `autograd.inspect.tree`."""
+        from .inspect import tree
+
+        return tree(self, max_depth=max_depth)
+
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0 on this Value and every Value it depends on."""
         for v in walk(self):
