@@ -1,0 +1,68 @@
+# autograd-scalar developer commands.
+#
+#   make demo    set everything up, then run the demo
+#   make test    set everything up, then run the tests (and notebooks, if any)
+#
+# Every target that needs the virtual environment depends on `setup`, which runs
+# scripts/setup.sh. That script is idempotent and returns almost immediately
+# when .venv is already up to date with pyproject.toml (see .venv/.setup-stamp).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+CLI    := $(VENV)/bin/autograd
+export VENV
+
+# Lint only the source folders that exist (empty folders are not in git).
+LINT_DIRS := $(wildcard autograd tests bench)
+
+.PHONY: help setup demo test lint svg bench clean distclean
+
+help:
+	@echo "make demo       set up (if needed) and run the demo"
+	@echo "make test       set up (if needed) and run tests/ plus notebooks/*.ipynb"
+	@echo "make lint       ruff + mypy --strict"
+	@echo "make svg        regenerate the SVG figures in docs/img"
+	@echo "make bench      run the benchmarks"
+	@echo "make setup      create .venv, install the package and Graphviz"
+	@echo "make clean      remove caches and build output (keeps .venv)"
+	@echo "make distclean  clean, and remove .venv too"
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	$(CLI) demo
+
+# Notebooks are passed to nbmake only when there are some: with none, pytest
+# would be asked to collect a path that does not exist.
+test: setup
+	@set -- notebooks/*.ipynb; \
+	if [ -e "$$1" ]; then \
+		echo "$(PY) -m pytest tests --nbmake $$*"; \
+		$(PY) -m pytest tests --nbmake "$$@"; \
+	else \
+		echo "$(PY) -m pytest tests   (no notebooks/*.ipynb yet)"; \
+		$(PY) -m pytest tests; \
+	fi
+
+lint: setup
+	$(PY) -m ruff check $(LINT_DIRS)
+	$(PY) -m mypy --strict autograd
+
+svg: setup
+	$(CLI) svgs docs/img
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find . -path ./$(VENV) -prune -o \
+		\( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -print0 \
+		| xargs -0 rm -rf
+
+distclean: clean
+	rm -rf $(VENV)
