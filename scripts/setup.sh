@@ -94,7 +94,7 @@ apt_install() {
 
 graphviz_help() {
     warn "the Graphviz 'dot' program is not installed and could not be installed automatically."
-    warn "autograd still works; only rendering graphs to SVG/PNG needs it (those tests skip)."
+    warn "autograd still works; only rendering graphs to SVG/PNG needs it."
     warn "Install it yourself, then rerun:"
     warn "  Debian/Ubuntu: sudo apt-get update && sudo apt-get install graphviz"
     warn "  Fedora/RHEL:   sudo dnf install graphviz"
