@@ -562,25 +562,30 @@ def sum(values: Iterable[Operand], start: float = 0.0) -> Value:  # noqa: A001
 def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = None) -> Value:
     """One node for ``w1*x1 + ... + wn*xn (+ bias)``; either side may hold plain numbers.
 
-    d out / d w_i = x_i, d out / d x_i = w_i, d out / d bias = 1.
+    d out / d w_i = x_i, d out / d x_i = w_i, d out / d bias = 1. Parents are laid out as
+    (w's paired with Value x's, those x's, other Value w's, other Value x's, bias), and ``_db``
+    holds the number of such Value-Value pairs, so that a parent's partner can be found again
+    (`autograd.functional` needs it for second derivatives).
     """
     if len(ws) != len(xs):
         raise ValueError(f"dot: {len(ws)} weights but {len(xs)} inputs")
     wd, w_values = _split(ws, "dot")
     xd, x_values = _split(xs, "dot")
-    if wd is None or xd is None:  # Values and numbers mixed on one side: pair by pair
-        prev: list[Value] = []
-        local: list[float] = []
-        for w, x in zip(ws, xs):
-            w_data, x_data = _data(w, "dot"), _data(x, "dot")
-            for p, d in ((w, x_data), (x, w_data)):
-                if isinstance(p, Value):
-                    prev.append(p)
-                    local.append(d)
+    if wd is not None and xd is not None:  # the fast path: each side all Values or all numbers
+        if w_values and x_values:
+            prev, local, pairs = [*ws, *xs], [*xd, *wd], len(ws)
+        else:
+            prev, local, pairs = list(ws if w_values else xs), (xd if w_values else wd), 0
+    else:  # Values and numbers mixed on one side: sort the operands pair by pair
         wd, xd = [_data(w, "dot") for w in ws], [_data(x, "dot") for x in xs]
-    else:
-        prev = [*ws, *xs] if w_values and x_values else list(ws if w_values else xs)  # type: ignore[arg-type]
-        local = [*xd, *wd] if w_values and x_values else (xd if w_values else wd)
+        both = [i for i, (w, x) in enumerate(zip(ws, xs)) if isinstance(w, Value) and isinstance(x, Value)]
+        w_only = [i for i, w in enumerate(ws) if isinstance(w, Value) and not isinstance(xs[i], Value)]
+        x_only = [i for i, x in enumerate(xs) if isinstance(x, Value) and not isinstance(ws[i], Value)]
+        prev = [ws[i] for i in both] + [xs[i] for i in both]
+        prev += [ws[i] for i in w_only] + [xs[i] for i in x_only]
+        local = [xd[i] for i in both] + [wd[i] for i in both]
+        local += [xd[i] for i in w_only] + [wd[i] for i in x_only]
+        pairs = len(both)
     total = builtins.sum(map(mul, wd, xd))
     if bias is not None:
         if isinstance(bias, Value):
@@ -589,16 +594,17 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
             local = [*local, 1.0]
         else:
             total += _num(bias, "dot")
-    return _node("dot", total, tuple(prev), tuple(local), _NARY, None)
+    return _node("dot", total, tuple(prev), tuple(local), _NARY, pairs)
 
 
 # ---------------------------------------------------------------------------------------------
 # Graph walks: iterative, never recursive, so a million-node chain is fine.
 
 
-def backward_order(root: Value) -> list[Value]:
+def backward_order(root: Value, reset: bool = True) -> list[Value]:
     """The non-leaf nodes `root` depends on, each once, root first, every node before its
-    parents: the order in which `backward()` visits them. Resets their ``.grad`` to 0."""
+    parents: the order in which `backward()` visits them. With ``reset`` (as backward does),
+    their ``.grad`` is set to 0 on the way."""
     order: list[Value] = []
     seen: set[Value] = set()
     stack: list[Any] = [root]
@@ -607,7 +613,8 @@ def backward_order(root: Value) -> list[Value]:
         v = pop()
         if v is _POST:  # all of v's parents are done: emit it
             v = pop()
-            v.grad = 0.0
+            if reset:
+                v.grad = 0.0
             order.append(v)
             continue
         a = v._a
