@@ -15,6 +15,7 @@ from .engine import (
     sum,
     walk,
 )
+from .functional import derivative, grad, gradient, hessian
 
 __version__ = "0.1.0"
 
@@ -23,8 +24,12 @@ __all__ = [
     "DomainError",
     "Value",
     "backward_order",
+    "derivative",
     "detect_anomaly",
     "dot",
+    "grad",
+    "gradient",
+    "hessian",
     "is_grad_enabled",
     "no_grad",
     "sum",
