@@ -126,7 +126,7 @@ def is_grad_enabled() -> bool:
 def _num(x: object, op: str, operand: Value | None = None) -> float:
     """A plain-number operand as float, or a TypeError naming the op and the type."""
     if type(x) is float:
-        return x  # type: ignore[return-value]
+        return x
     if isinstance(x, numbers.Real):
         return float(x)
     other = f" with {_describe(operand)}" if operand is not None else ""
@@ -461,7 +461,7 @@ class Value:
             if b is None:
                 a.grad += v._da * g
             elif b is _NARY:
-                for p, d in zip(a, v._da):
+                for p, d in zip(a, v._da, strict=True):
                     p.grad += d * g
             else:
                 a.grad += v._da * g
@@ -471,13 +471,15 @@ class Value:
         """Run `backward()` one node at a time; see `autograd.inspect.backward_steps`."""
         from .inspect import backward_steps
 
-        return backward_steps(self, grad)
+        steps: Iterator[Any] = backward_steps(self, grad)
+        return steps
 
     def tree(self, max_depth: int | None = None) -> str:
         """The graph as indented text; see `autograd.inspect.tree`."""
         from .inspect import tree
 
-        return tree(self, max_depth=max_depth)
+        text: str = tree(self, max_depth=max_depth)
+        return text
 
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0 on this Value and every Value it depends on."""
@@ -578,9 +580,10 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
             prev, local, pairs = list(ws if w_values else xs), (xd if w_values else wd), 0
     else:  # Values and numbers mixed on one side: sort the operands pair by pair
         wd, xd = [_data(w, "dot") for w in ws], [_data(x, "dot") for x in xs]
-        both = [i for i, (w, x) in enumerate(zip(ws, xs)) if isinstance(w, Value) and isinstance(x, Value)]
-        w_only = [i for i, w in enumerate(ws) if isinstance(w, Value) and not isinstance(xs[i], Value)]
-        x_only = [i for i, x in enumerate(xs) if isinstance(x, Value) and not isinstance(ws[i], Value)]
+        kinds = [(isinstance(w, Value), isinstance(x, Value)) for w, x in zip(ws, xs, strict=True)]
+        both = [i for i, k in enumerate(kinds) if k == (True, True)]
+        w_only = [i for i, k in enumerate(kinds) if k == (True, False)]
+        x_only = [i for i, k in enumerate(kinds) if k == (False, True)]
         prev = [ws[i] for i in both] + [xs[i] for i in both]
         prev += [ws[i] for i in w_only] + [xs[i] for i in x_only]
         local = [xd[i] for i in both] + [wd[i] for i in both]
@@ -653,7 +656,7 @@ def _backward_checked(root: Value, order: list[Value]) -> None:
     """The backward loop with a NaN / infinity check on every contribution."""
     for v in order:
         g = v.grad
-        for p, d in zip(v.parents, v.local_grads):
+        for p, d in zip(v.parents, v.local_grads, strict=True):
             contribution = d * g
             if not math.isfinite(contribution):
                 path = " -> ".join(_path_labels(root, v)) or "(no labels)"

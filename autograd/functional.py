@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Union
 
 from .engine import Value, backward_order
 
 __all__ = ["derivative", "grad", "gradient", "hessian"]
 
-Number = Union[Value, float]
+Number = Value | float
 
 
 # d node / d parent for every op, written with the engine's ops so that the result is itself
@@ -130,7 +129,7 @@ def grad(
     return result
 
 
-def derivative(f: Callable[[Value], Value]) -> Callable[[Number], Number]:
+def derivative(f: Callable[[Value], Number]) -> Callable[[Number], Number]:
     """f' as a new function: ``derivative(f)(3.0)``. Composable: ``derivative(derivative(f))``.
 
     Called with a float it returns a float; called with a Value (as an outer `derivative`
@@ -153,12 +152,15 @@ def derivative(f: Callable[[Value], Value]) -> Callable[[Number], Number]:
     return df
 
 
-def gradient(f: Callable[..., Value]) -> Callable[..., list[float]]:
+def gradient(f: Callable[..., Number]) -> Callable[..., list[float]]:
     """The gradient of a function of several numbers: ``gradient(f)(x, y) == [df/dx, df/dy]``."""
 
     def gf(*xs: float) -> list[float]:
         vs = [Value(float(x), f"x{i}") for i, x in enumerate(xs, 1)]
-        return [g.data for g in grad(f(*vs), vs, allow_unused=True)]
+        y = f(*vs)
+        if not isinstance(y, Value):
+            return [0.0] * len(vs)
+        return [g.data for g in grad(y, vs, allow_unused=True)]
 
     return gf
 
