@@ -1,0 +1,582 @@
+"""Seeing the chain rule: `backward_steps`, `explain` and `tree`.
+
+Every view reads the numbers the engine left on the graph (`Value.parents`, `Value.local_grads`):
+
+- `backward_steps(root)` runs `backward()` one node at a time and yields a `Step` per node: its
+  upstream gradient and, for each parent, ``local × upstream`` and the parent's grad before and
+  after. Exhausted, it leaves exactly the gradients `backward()` leaves.
+- `explain(root, wrt)` writes d root / d wrt as the chain rule, the way the tutorials derive it by
+  hand: the paths from root to wrt, each a product of local derivatives, and their sum. It
+  counts paths with dynamic programming and lists only the largest, so a graph with 2**40 paths
+  is explained as quickly as one with two.
+- `tree(root)` draws the graph as indented text, for terminals without Graphviz.
+
+All walks are iterative: a graph a million nodes deep is fine.
+"""
+
+from __future__ import annotations
+
+import heapq
+import html
+import math
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from .engine import (
+    _ANOMALY,
+    AnomalyError,
+    Value,
+    _describe,
+    _mode,
+    _num,
+    _path_labels,
+    backward_order,
+    walk,
+)
+
+__all__ = [
+    "Explanation",
+    "ParentStep",
+    "Path",
+    "Segment",
+    "Step",
+    "backward_steps",
+    "explain",
+    "fmt",
+    "tree",
+]
+
+# ---------------------------------------------------------------------------------------------
+# Numbers and names.
+
+
+def fmt(x: float) -> str:
+    """A number as the seeds print it: 9 decimals, trailing zeros dropped (0.1, -0.018375021, 1).
+
+    Very small or very large numbers use the exponent form (1.23456789e-07).
+    """
+    if not math.isfinite(x):
+        return str(x)
+    if x == 0.0:
+        return "0"
+    if 1e-4 <= abs(x) < 1e12:
+        return f"{x:.9f}".rstrip("0").rstrip(".")
+    return f"{x:.9g}"
+
+
+def _count(n: int) -> str:
+    """A path count: exact up to a million, then 1.1e12 style (works past the float range)."""
+    if n < 10**6:
+        return f"{n:,}"
+    if n < 10**300:
+        return f"{float(n):.2g}".replace("e+", "e")
+    return f"about 10^{int(n.bit_length() * math.log10(2))}"
+
+
+_OP_WORDS = {"+": "add", "-": "sub", "rsub": "sub", "*": "mul", "/": "div", "rdiv": "div",
+             "**": "pow", "rpow": "pow"}
+_PLAIN = re.compile(r"[\w.#']+")
+
+
+class _Names:
+    """Readable names for the nodes of one view: the label, else ``mul#3`` / ``leaf#4``
+    (numbered in order of first mention). A label met on a second node gets a number too."""
+
+    def __init__(self) -> None:
+        self._names: dict[Value, str] = {}
+        self._taken: set[str] = set()
+        self._numbered = 0
+
+    def __call__(self, v: Value) -> str:
+        name = self._names.get(v)
+        if name is None:
+            if v.label and v.label not in self._taken:
+                name = v.label
+            else:
+                self._numbered += 1
+                name = f"{v.label or _OP_WORDS.get(v.op, v.op or 'leaf')}#{self._numbered}"
+            self._taken.add(name)
+            self._names[v] = name
+        return name
+
+    def sym(self, v: Value) -> str:
+        """The name as it goes into ∂a/∂b: parenthesised unless it is one word."""
+        name = self(v)
+        return name if _PLAIN.fullmatch(name) else f"({name})"
+
+
+def _expr(v: Value, name: Callable[[Value], str], most: int = 8) -> str:
+    """How `v` was computed, with its parents' names: ``sigmoid(l_o1)``, ``0.85 - out_o1``."""
+    names = [name(p) for p in v.parents[:most]]
+    if len(v.parents) > most:
+        names.append(f"… {len(v.parents) - most} more")
+    op, c = v.op, v.constant
+    const = f"{c:.9g}" if c is not None else ""
+    if op in ("rsub", "rdiv", "rpow"):
+        return f"{const} {_SYMBOLS[op]} {names[0]}"
+    if op in ("+", "-", "*", "/", "**"):
+        return f" {op} ".join(names) if len(names) == 2 else f"{names[0]} {op} {const}"
+    if op == "neg":
+        return f"-{names[0]}"
+    if op == "leaky_relu":
+        return f"leaky_relu({names[0]}, {const})"
+    return f"{op}({', '.join(names)})"
+
+
+_SYMBOLS = {"rsub": "-", "rdiv": "/", "rpow": "**"}
+
+
+def _sum_text(terms: Sequence[float]) -> str:
+    """``(-0.007719579 + 0.025367174)``; later negative terms read ``- 0.2``."""
+    text = fmt(terms[0])
+    for t in terms[1:]:
+        text += f" - {fmt(-t)}" if t < 0 else f" + {fmt(t)}"
+    return f"({text})"
+
+
+def _elide(items: Sequence[str], sep: str, most: int = 12) -> str:
+    """Join items, keeping the first and last few when there are more than `most`."""
+    if len(items) <= most:
+        return sep.join(items)
+    half = most // 2
+    return sep.join([*items[:half], f"… {len(items) - most} more …", *items[-half:]])
+
+
+# ---------------------------------------------------------------------------------------------
+# backward_steps
+
+
+@dataclass(frozen=True, slots=True)
+class ParentStep:
+    """What one step sends into one parent: ``contribution = local × upstream``."""
+
+    parent: Value
+    local: float
+    contribution: float
+    before: float
+    after: float
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One node of the backward pass: its upstream gradient d root / d node, and what it adds
+    into each parent. ``skipped`` is True when the upstream gradient is 0: as in `backward()`,
+    nothing flows (the parents are listed with contribution 0)."""
+
+    index: int
+    node: Value
+    grad: float
+    parents: tuple[ParentStep, ...]
+    skipped: bool
+    names: _Names = field(repr=False, compare=False)
+
+    def __str__(self) -> str:
+        name, v = self.names, self.node
+        lines = [f"step {self.index}: {name(v)} = {_expr(v, name)}    grad {fmt(self.grad)}"]
+        if self.skipped:
+            lines.append("  upstream gradient is 0: nothing flows to the parents")
+            return "\n".join(lines)
+        most = 20
+        for s in self.parents[:most]:
+            lines.append(
+                f"  ∂{name.sym(v)}/∂{name.sym(s.parent)} = {fmt(s.local)} × upstream "
+                f"{fmt(self.grad)} = {fmt(s.contribution)}    "
+                f"{name(s.parent)}.grad: {fmt(s.before)} -> {fmt(s.after)}"
+            )
+        if len(self.parents) > most:
+            lines.append(f"  … {len(self.parents) - most} more parents (see .parents)")
+        return "\n".join(lines)
+
+
+def backward_steps(root: Value, grad: float = 1.0) -> Iterator[Step]:
+    """Run ``root.backward(grad)`` one node at a time, yielding a `Step` per node.
+
+    Same order as `backward()` (`autograd.engine.backward_order`), same arithmetic, same result
+    once exhausted; nothing happens until the first ``next()``. A leaf root just accumulates
+    `grad` and yields nothing. Under `detect_anomaly()` a NaN or infinite contribution raises
+    `AnomalyError`, as in `backward()`.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"backward_steps: expected a Value, not {type(root).__name__}")
+    return _steps(root, _num(grad, "backward_steps"))
+
+
+def _steps(root: Value, seed: float) -> Iterator[Step]:
+    if root.is_leaf:
+        root.grad += seed
+        return
+    order = backward_order(root)
+    root.grad = seed
+    checked = bool(_mode.get() & _ANOMALY)  # backward() then checks every contribution
+    names = _Names()
+    for index, v in enumerate(order, 1):
+        g = v.grad
+        skipped = g == 0.0 and not checked
+        flows = []
+        for p, d in zip(v.parents, v.local_grads, strict=True):
+            before = p.grad
+            c = 0.0 if skipped else d * g
+            if checked and not math.isfinite(c):
+                path = " -> ".join(_path_labels(root, v)) or "(no labels)"
+                raise AnomalyError(
+                    f"backward through {v.op}: gradient {c!r} flowing into {_describe(p)} "
+                    f"(local derivative {d!r} x upstream {g!r}); labels on the path from the "
+                    f"output: {path}"
+                )
+            if not skipped:
+                p.grad = before + c
+            flows.append(ParentStep(p, d, c, before, p.grad))
+        yield Step(index, v, g, tuple(flows), skipped, names)
+
+
+# ---------------------------------------------------------------------------------------------
+# explain
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """One path of the chain rule: ``nodes[0] → … → nodes[-1]``; ``factors[i]`` is
+    ∂nodes[i]/∂nodes[i+1] and ``product`` their product (left to right)."""
+
+    nodes: tuple[Value, ...]
+    factors: tuple[float, ...]
+    product: float
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """∂start/∂end where every path from the root to wrt passes through both: ``value`` sums
+    ``n_paths`` paths, of which ``paths`` holds the largest (by absolute product)."""
+
+    start: Value
+    end: Value
+    value: float
+    n_paths: int
+    paths: tuple[Path, ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Explanation:
+    """∂root/∂wrt as the chain rule; ``str()`` writes the derivation, Jupyter shows a table.
+
+    - ``value``: the gradient (the same number `backward()` gives).
+    - ``n_paths``: how many paths lead from root to wrt (exact); ``paths``: the largest of them
+      by absolute product, largest first, at most ``top``.
+    - ``chain``: the factorisation at the nodes every path passes through (for seed 004's w1:
+      ∂E_total/∂out_h1 × ∂out_h1/∂l_h1 × ∂l_h1/∂w1), each a `Segment`.
+    - ``folded``: True when unlabeled intermediate nodes were folded into the factors between
+      labeled ones (then a factor is the partial derivative between two labeled nodes, and
+      ``n_paths`` counts paths between labeled nodes; ``n_node_paths`` counts them node by node).
+    """
+
+    root: Value
+    wrt: Value
+    value: float
+    n_paths: int
+    paths: tuple[Path, ...]
+    chain: tuple[Segment, ...]
+    folded: bool
+    n_node_paths: int
+    names: _Names = field(repr=False)
+
+    def __repr__(self) -> str:
+        n = self.names
+        return (f"<Explanation ∂{n.sym(self.root)}/∂{n.sym(self.wrt)} = {fmt(self.value)} "
+                f"over {_count(self.n_paths)} path{'s' * (self.n_paths != 1)}>")
+
+    def __str__(self) -> str:
+        n = self.names
+        head = f"∂{n.sym(self.root)}/∂{n.sym(self.wrt)}"
+        if self.n_paths == 0:
+            return (f"{head} = 0: {n(self.root)} does not depend on {n(self.wrt)} "
+                    f"(no path leads from {n(self.root)} down to {n(self.wrt)}).")
+        if self.wrt is self.root:
+            return f"{head} = 1 ({n(self.wrt)} is the root itself)."
+        pad = " " * len(head)
+        lines: list[str] = []
+        if len(self.chain) > 1:
+            sums = [s.n_paths > 1 and len(s.paths) == s.n_paths <= 3 for s in self.chain]
+            lines.append(f"{head} = " + _elide(
+                [f"∂{n.sym(s.start)}/∂{n.sym(s.end)}" for s in self.chain], " × "))
+            lines.append(f"{pad} = " + _elide(
+                [_sum_text([p.product for p in s.paths]) if is_sum else fmt(s.value)
+                 for s, is_sum in zip(self.chain, sums, strict=True)], " × "))
+            if any(sums):
+                lines.append(f"{pad} = " + _elide([fmt(s.value) for s in self.chain], " × "))
+            lines.append(f"{pad} = {fmt(self.value)}")
+            detailed = [s for s in self.chain if s.n_paths > 1]
+        else:
+            lines.append(f"{head} = {fmt(self.value)}")
+            detailed = [s for s in self.chain if len(s.paths[0].factors) > 1 or s.n_paths > 1]
+        most = 4
+        for s in detailed[:most]:
+            what = f"∂{n.sym(s.start)}/∂{n.sym(s.end)}"
+            if s.n_paths == 1:
+                lines.append(f"where {what} follows one path:")
+            elif len(s.paths) < s.n_paths:
+                lines.append(f"where {what} = {fmt(s.value)} sums {_count(s.n_paths)} paths; "
+                             f"the {len(s.paths)} largest:")
+            else:
+                lines.append(f"where {what} = {fmt(s.value)} sums {s.n_paths} paths:")
+            lines.extend("  " + self._path_line(p) for p in s.paths)
+        if len(detailed) > most:
+            lines.append(f"… and {len(detailed) - most} more factors that sum several paths "
+                         "(see .chain)")
+        if self.n_paths > 1:
+            lines.append(f"{_count(self.n_paths)} paths from {n(self.root)} to {n(self.wrt)} "
+                         f"in all; their products sum to the gradient, {fmt(self.value)}.")
+        if self.n_node_paths != self.n_paths:
+            lines.append(f"(Unlabeled nodes are folded into these factors; node by node there "
+                         f"are {_count(self.n_node_paths)} paths.)")
+        return "\n".join(lines)
+
+    def _path_line(self, p: Path) -> str:
+        nodes = _elide([self.names(v) for v in p.nodes], " → ")
+        return f"{nodes}:  {_elide([fmt(f) for f in p.factors], ' × ')} = {fmt(p.product)}"
+
+    def _repr_html_(self) -> str:
+        esc, n = html.escape, self.names
+        head = esc(f"∂{n.sym(self.root)}/∂{n.sym(self.wrt)} = {fmt(self.value)}")
+        rows = "".join(
+            f"<tr><td>{esc(_elide([n(v) for v in p.nodes], ' → '))}</td>"
+            f"<td>{esc(_elide([fmt(f) for f in p.factors], ' × '))}</td>"
+            f"<td>{esc(fmt(p.product))}</td></tr>"
+            for p in self.paths
+        )
+        shown = f"the {len(self.paths)} largest of " if len(self.paths) < self.n_paths else ""
+        return (
+            f"<pre>{esc(str(self))}</pre>"
+            f"<table><caption>{head}: {shown}{esc(_count(self.n_paths))} paths</caption>"
+            "<tr><th>path</th><th>factors</th><th>product</th></tr>"
+            f"{rows}<tr><td colspan='2'>sum over all {esc(_count(self.n_paths))} paths</td>"
+            f"<td>{esc(fmt(self.value))}</td></tr></table>"
+        )
+
+
+Edges = dict[Value, dict[Value, float]]
+
+
+def explain(root: Value, wrt: Value, *, top: int = 10, fold: bool | None = None) -> Explanation:
+    """∂root/∂wrt as the chain rule: paths, factors, products and their sum.
+
+    Needs no prior `backward()` and changes no ``.grad``. With ``fold`` (the default when some
+    node between root and wrt has a label), unlabeled nodes are folded into the factor between
+    the labeled nodes around them; ``fold=False`` shows every node. Cost: linear in the size
+    of the graph, whatever the number of paths (plus ``top``-best bookkeeping).
+    """
+    for what, v in (("root", root), ("wrt", wrt)):
+        if not isinstance(v, Value):
+            raise TypeError(f"explain: {what} must be a Value, not {type(v).__name__}")
+    names = _Names()
+    if wrt is root:
+        return Explanation(root, wrt, 1.0, 1, (Path((root,), (), 1.0),), (), False, 1, names)
+    order = _order(root)
+    count: dict[Value, int] = {wrt: 1}  # how many paths lead from a node down to wrt
+    for v in reversed(order):
+        if v is not wrt:
+            k = sum(count.get(p, 0) for p in v.parents)
+            if k:
+                count[v] = k
+    if root not in count:
+        return Explanation(root, wrt, 0.0, 0, (), (), False, 0, names)
+
+    # The gradient: backward()'s loop restricted to the nodes between root and wrt, in its order.
+    adjoint = {root: 1.0}
+    for v in order:
+        g = adjoint.get(v, 0.0)
+        if v is wrt:
+            break
+        if g == 0.0 or v not in count:
+            continue
+        for p, d in zip(v.parents, v.local_grads, strict=True):
+            if p in count:
+                adjoint[p] = adjoint.get(p, 0.0) + d * g
+    value = adjoint.get(wrt, 0.0)
+
+    between = [v for v in order if v in count]
+    if wrt.is_leaf:
+        between.append(wrt)
+    if fold is None:
+        fold = any(v.label for v in between[1:-1])
+    edges = _fold(between, count, fold) if fold else None
+    if edges is None:
+        fold = False
+        edges = _fold(between, count, False)
+    assert edges is not None
+    stops = [v for v in between if v in edges]
+
+    # Paths over the stops: down to wrt (below), from root (above); dominators have all of them.
+    below: dict[Value, int] = {wrt: 1}
+    for a in reversed(stops[:-1]):
+        below[a] = sum(below[b] for b in edges[a])
+    above: dict[Value, int] = {root: 1}
+    for a in stops:
+        for b in edges[a]:
+            above[b] = above.get(b, 0) + above[a]
+    total = below[root]
+    cuts = [a for a in stops if above[a] * below[a] == total]
+    # A cut reached from the previous one by a single edge of exactly 1 (a sum) says nothing:
+    # merge it away, so that ∂E_total/∂E_o1 × ∂E_o1/∂out_o1 reads ∂E_total/∂out_o1 as in seed 004.
+    inner = [d for prev, d in zip(cuts, cuts[1:-1], strict=False)
+             if not (below[prev] == below[d] and edges[prev][d] == 1.0)]
+    kept = [cuts[0], *inner, cuts[-1]]
+    index = {d: i for i, d in enumerate(kept)}
+    part: dict[Value, int] = {}
+    members: list[list[Value]] = [[d] for d in kept[:-1]]
+    for a in stops:
+        i = index[a] if a in index else part[a]
+        if a not in index:
+            members[i].append(a)
+        for b in edges[a]:
+            if b not in index:
+                part[b] = i
+    pos = {v: i for i, v in enumerate(between)}
+
+    def listed(nodes: list[Value], n: int) -> tuple[Path, ...]:
+        paths = _best_paths(nodes, edges, top)  # the largest first, but when all are there,
+        if len(paths) == n:  # list them in operand order, as a derivation by hand does
+            paths = tuple(sorted(paths, key=lambda p: [pos[v] for v in p.nodes]))
+        return paths
+
+    chain = []
+    for i, nodes in enumerate(members):
+        nodes.append(kept[i + 1])
+        n = below[nodes[0]] // below[nodes[-1]]
+        chain.append(Segment(nodes[0], nodes[-1], _sum_paths(nodes, edges), n, listed(nodes, n)))
+    paths = chain[0].paths if len(chain) == 1 else listed(stops, total)
+    return Explanation(root, wrt, value, total, paths, tuple(chain), fold, count[root], names)
+
+
+def _order(root: Value) -> list[Value]:
+    """`backward_order(root)` without its side effect: same order, every ``.grad`` kept."""
+    saved = [(v, v.grad) for v in walk(root) if not v.is_leaf]
+    order = backward_order(root)
+    for v, g in saved:
+        v.grad = g
+    return order
+
+
+def _fold(between: list[Value], count: dict[Value, int], fold: bool) -> Edges | None:
+    """The graph over the 'stops' (root, wrt and, when folding, the labeled nodes; else every
+    node): edge a → b carries ∂a/∂b summed over the paths whose inner nodes are not stops.
+
+    Returns None when folding would cost more than a few passes over the graph (many labeled
+    nodes above one big unlabeled region), so that explain() falls back to every node.
+    """
+    root, wrt = between[0], between[-1]
+    stops = {v for v in between if not fold or v is root or v is wrt or v.label}
+    pos = {v: i for i, v in enumerate(between)}
+    budget = 8 * len(between) + 10_000
+    edges: Edges = {}
+    for a in between:
+        if a not in stops:
+            continue
+        out: dict[Value, float] = {}
+        edges[a] = out
+        acc = {a: 1.0}
+        heap = [pos[a]]
+        while heap:
+            v = between[heapq.heappop(heap)]
+            g = acc[v]
+            for p, d in zip(v.parents, v.local_grads, strict=True):
+                if p not in count:
+                    continue
+                c = d * g if g != 0.0 else 0.0
+                if p in stops:
+                    out[p] = out.get(p, 0.0) + c
+                elif p in acc:
+                    acc[p] += c
+                else:
+                    acc[p] = c
+                    heapq.heappush(heap, pos[p])
+                    budget -= 1
+            if budget < 0:
+                return None
+    return edges
+
+
+def _sum_paths(nodes: list[Value], edges: Edges) -> float:
+    """∂nodes[0]/∂nodes[-1] over the edges among `nodes` (in topological order)."""
+    acc = {nodes[0]: 1.0}
+    for a in nodes[:-1]:
+        g = acc.get(a, 0.0)
+        for b, w in edges[a].items():
+            acc[b] = acc.get(b, 0.0) + w * g
+    return acc.get(nodes[-1], 0.0)
+
+
+def _log_abs(w: float) -> float:
+    size = abs(w)
+    if 0.0 < size < math.inf:
+        return math.log(size)
+    return -math.inf if size == 0.0 else math.inf  # NaN sorts first: anomalies are news
+
+
+def _best_paths(nodes: list[Value], edges: Edges, k: int) -> tuple[Path, ...]:
+    """The k paths from nodes[0] to nodes[-1] with the largest |product|, by dynamic programming
+    over the topological order (k partial paths per node, never all of them)."""
+    # A partial path is (log |product|, product, node, factor into node, previous partial).
+    Entry = tuple[float, float, Value, float, object]
+    start, end = nodes[0], nodes[-1]
+    best: dict[Value, list[Entry]] = {start: [(0.0, 1.0, start, 1.0, None)]}
+    for a in nodes[:-1]:
+        here = best.pop(a, [])
+        for b, w in edges[a].items():
+            lw = _log_abs(w)
+            there = best.setdefault(b, [])
+            for e in here:
+                key = e[0] + lw
+                there.append((math.inf if key != key else key, e[1] * w, b, w, e))
+            if len(there) > 4 * k:
+                there[:] = heapq.nlargest(k, there, key=lambda e: e[0])
+    paths = []
+    for e in heapq.nlargest(k, best.get(end, []), key=lambda e: e[0]):
+        product, chain_nodes, factors = e[1], [], []
+        entry: Entry | None = e
+        while entry is not None:
+            chain_nodes.append(entry[2])
+            factors.append(entry[3])
+            entry = entry[4]  # type: ignore[assignment]
+        paths.append(Path(tuple(reversed(chain_nodes)), tuple(reversed(factors[:-1])), product))
+    return tuple(paths)
+
+
+# ---------------------------------------------------------------------------------------------
+# tree
+
+
+def tree(root: Value, max_depth: int | None = None, max_nodes: int = 500) -> str:
+    """The graph as indented text: each node with its expression, data and grad, its parents
+    indented below it. A node met again is not repeated (``↑ see above``); past `max_depth`
+    levels or `max_nodes` lines the output is cut, with a note."""
+    if not isinstance(root, Value):
+        raise TypeError(f"tree: expected a Value, not {type(root).__name__}")
+    name = _Names()
+    shown: set[Value] = set()
+    lines: list[str] = []
+    stack: list[tuple[Value, int, str, str]] = [(root, 0, "", "")]
+    while stack:
+        v, depth, lead, indent = stack.pop()
+        if len(lines) >= max_nodes:
+            lines.append(f"… cut at {max_nodes} lines; the graph has {len(walk(root))} nodes "
+                         "(tree(v, max_nodes=...) shows more)")
+            break
+        if v in shown:
+            lines.append(f"{lead}{name(v)}  ↑ see above")
+            continue
+        line = f"{lead}{name(v)}"
+        if not v.is_leaf:
+            line += f" = {_expr(v, name)}"
+        line += f"    data {v.data:.6g}  grad {v.grad:.6g}"
+        parents = v.parents
+        if parents and max_depth is not None and depth >= max_depth:
+            lines.append(f"{line}  (… {len(parents)} parents below max_depth)")
+            continue
+        lines.append(line)
+        shown.add(v)
+        for i in reversed(range(len(parents))):
+            last = i == len(parents) - 1
+            stack.append((parents[i], depth + 1, indent + ("└─ " if last else "├─ "),
+                          indent + ("   " if last else "│  ")))
+    return "\n".join(lines)
