@@ -1,0 +1,398 @@
+"""The command line: ``autograd grad``, ``autograd demo`` and ``autograd svgs``.
+
+``autograd grad "sigmoid(w*x + b)" w=-3 x=2 b=1`` evaluates an expression with the engine and
+prints every partial derivative. The expression is parsed with `ast` and evaluated by walking the
+tree here, node by node: only numbers, names, ``+ - * / **``, unary ``-``/``+`` and calls of the
+engine's functions are accepted. Nothing the user types is ever given to eval, exec or compile.
+
+Exit codes: 0 done, 1 the computation failed (log of a negative number, division by zero, a
+missing optional module...), 2 bad usage (a refused expression, an unknown name, a missing value).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import math
+import operator
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .engine import Value
+from .inspect import backward_steps, explain, fmt
+
+__all__ = ["ExpressionError", "demo", "evaluate", "main"]
+
+
+class ExpressionError(ValueError):
+    """The expression is refused: a construct that is not allowed, an unknown or missing name."""
+
+
+FUNCTIONS: dict[str, tuple[Callable[..., Value], int, int]] = {  # name: (method, min, max args)
+    "exp": (Value.exp, 1, 1),
+    "log": (Value.log, 1, 1),
+    "sigmoid": (Value.sigmoid, 1, 1),
+    "tanh": (Value.tanh, 1, 1),
+    "relu": (Value.relu, 1, 1),
+    "abs": (Value.__abs__, 1, 1),
+    "leaky_relu": (Value.leaky_relu, 1, 2),
+}
+_BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
+_ALLOWED = "numbers, names, + - * / **, unary -, and the functions " + ", ".join(FUNCTIONS)
+_WHAT = {  # how a refused construct is named in the error message
+    "Attribute": "attribute access (a.b)",
+    "Subscript": "subscripts (a[i])",
+    "Lambda": "lambda",
+    "IfExp": "conditional expressions (a if c else b)",
+    "Compare": "comparisons",
+    "BoolOp": "'and' / 'or'",
+    "NamedExpr": "assignment expressions (:=)",
+    "Starred": "starred arguments (*a)",
+    "JoinedStr": "f-strings",
+    "ListComp": "list comprehensions",
+    "SetComp": "set comprehensions",
+    "DictComp": "dict comprehensions",
+    "GeneratorExp": "generator expressions",
+    "List": "lists",
+    "Tuple": "tuples",
+    "Set": "sets",
+    "Dict": "dicts",
+    "Await": "await",
+    "Yield": "yield",
+    "YieldFrom": "yield",
+    "Slice": "slices",
+    "FloorDiv": "the operator // (floor division)",
+    "Mod": "the operator %",
+    "MatMult": "the operator @",
+    "LShift": "the operator <<",
+    "RShift": "the operator >>",
+    "BitOr": "the operator |",
+    "BitXor": "the operator ^ (for powers write **)",
+    "BitAnd": "the operator &",
+    "Not": "the operator 'not'",
+    "Invert": "the operator ~",
+}
+
+
+def _refuse(what: str, node: ast.AST, text: str) -> ExpressionError:
+    where = ast.get_source_segment(text, node) if hasattr(node, "lineno") else None
+    at = f" in {where!r}" if where and where != text.strip() and len(where) <= 60 else ""
+    return ExpressionError(f"refused {what}{at}: only {_ALLOWED} are allowed")
+
+
+def _parts(node: ast.AST, text: str) -> list[ast.expr]:
+    """The sub-expressions of an allowed node; refuse anything else."""
+    if isinstance(node, ast.Constant):
+        if type(node.value) in (int, float):
+            return []
+        kind = {str: "strings", bytes: "bytes", bool: "True / False", complex: "complex numbers"}
+        raise _refuse(kind.get(type(node.value), repr(node.value)), node, text)
+    if isinstance(node, ast.Name):
+        return []
+    if isinstance(node, ast.BinOp):
+        if type(node.op) not in _BINARY:
+            raise _refuse(_WHAT.get(type(node.op).__name__, type(node.op).__name__),
+                          node, text)
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, (ast.USub, ast.UAdd)):
+            raise _refuse(_WHAT.get(type(node.op).__name__, type(node.op).__name__),
+                          node, text)
+        return [node.operand]
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            callee = ast.get_source_segment(text, node.func) or "this"
+            raise _refuse(f"a call of {callee!r}", node, text)
+        if node.keywords:
+            raise _refuse("keyword arguments", node, text)
+        name, (_, low, high) = node.func.id, FUNCTIONS[node.func.id]
+        if not low <= len(node.args) <= high:
+            wanted = str(low) if low == high else f"{low} or {high}"
+            raise ExpressionError(f"{name}() takes {wanted} argument(s), "
+                                  f"not {len(node.args)}")
+        return list(node.args)
+    what = _WHAT.get(type(node).__name__, f"the construct {type(node).__name__}")
+    raise _refuse(what, node, text)
+
+
+def evaluate(text: str, values: dict[str, float]) -> tuple[Value | float, dict[str, Value]]:
+    """Evaluate `text` with the engine: each name becomes a leaf Value labeled with its name.
+
+    Returns (the result, the variables). Intermediate nodes are labeled with their source text
+    when it is short (``w*x + b``), so that `explain` and the graphs read like the expression.
+    Raises `ExpressionError` for refused constructs, unknown names, missing or unused values;
+    the engine's own errors (DomainError, ZeroDivisionError, OverflowError) pass through.
+    """
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as e:
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        raise ExpressionError(f"not a valid expression: {e.msg}: {shown!r}") from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError("the expression is nested too deeply") from None
+    todo: list[ast.AST] = [tree.body]  # first refuse what is not allowed, anywhere
+    while todo:
+        todo.extend(_parts(todo.pop(), text))
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    called = {n.func for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name) and n.id in FUNCTIONS and n not in called:
+            raise ExpressionError(f"{n.id} is a function: call it, as in {n.id}(x)")
+    names -= set(FUNCTIONS)
+    missing = sorted(names - set(values))
+    if missing:
+        raise ExpressionError("no value given for " + ", ".join(missing) + "; give each as "
+                              + " ".join(f"{m}=NUMBER" for m in missing))
+    unused = [k for k in values if k not in names]
+    if unused:
+        raise ExpressionError("the expression does not use " + ", ".join(unused))
+    variables = {k: Value(x, k) for k, x in values.items()}
+
+    # Post-order walk with an explicit stack: deep expressions need no recursion.
+    results: list[Value | float] = []
+    stack: list[tuple[ast.AST, int]] = [(tree.body, -1)]
+    while stack:
+        node, arity = stack.pop()
+        if arity < 0:
+            parts = _parts(node, text)
+            stack.append((node, len(parts)))
+            stack.extend((p, -1) for p in reversed(parts))
+            continue
+        args = results[len(results) - arity:]
+        del results[len(results) - arity:]
+        results.append(_apply(node, args, variables, text))
+    return results[0], variables
+
+
+def _apply(node: ast.AST, args: list[Value | float], variables: dict[str, Value],
+           text: str) -> Value | float:
+    """One allowed node, given its evaluated sub-expressions."""
+    if isinstance(node, ast.Constant):
+        assert isinstance(node.value, (int, float))  # checked by _parts
+        number = float(node.value) if abs(node.value) < 2**1024 else math.inf
+        if not math.isfinite(number):
+            source = ast.get_source_segment(text, node)
+            shown = source if source and len(source) <= 30 else "here"
+            raise ExpressionError(f"the number {shown} is too large for a float")
+        return number
+    if isinstance(node, ast.Name):
+        return variables[node.id]
+    if isinstance(node, ast.BinOp):
+        result = _plain(_BINARY[type(node.op)], *args)
+    elif isinstance(node, ast.UnaryOp):
+        return -args[0] if isinstance(node.op, ast.USub) else args[0]
+    else:
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        x, *rest = args
+        if any(isinstance(r, Value) for r in rest):
+            raise ExpressionError(f"{node.func.id}: the slope must be a number, not an "
+                                  "expression with variables")
+        result = _plain(FUNCTIONS[node.func.id][0], x, *rest)
+    if isinstance(result, Value) and not result.label:
+        source = ast.get_source_segment(text, node)
+        if source and len(source) <= 40:
+            result.label = source
+    return result
+
+
+def _plain(f: Callable[..., Any], x: Value | float, *rest: Value | float) -> Value | float:
+    """f on Values; on plain numbers, through a throwaway Value so the engine's checks apply
+    (``(-8) ** 0.5`` is an error, not a complex number) and the result stays a plain number."""
+    if isinstance(x, Value) or any(isinstance(r, Value) for r in rest):
+        return f(x, *rest)  # type: ignore[no-any-return]
+    return float(f(Value(x), *rest).data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+
+
+def _assignments(items: Sequence[str]) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for item in items:
+        name, eq, number = item.partition("=")
+        name = name.strip()
+        if not eq or not name.isidentifier():
+            raise ExpressionError(f"expected NAME=NUMBER, got {item!r}")
+        if name in FUNCTIONS:
+            raise ExpressionError(f"{name} is a function name; pick another name")
+        if name in values:
+            raise ExpressionError(f"{name} is given twice")
+        try:
+            x = float(number)
+        except ValueError:
+            raise ExpressionError(f"{item!r}: {number!r} is not a number") from None
+        if not math.isfinite(x):
+            raise ExpressionError(f"{item!r}: the value must be a finite number")
+        values[name] = x
+    return values
+
+
+def cmd_grad(args: argparse.Namespace) -> int:
+    try:
+        values = _assignments(args.values)
+        result, variables = evaluate(args.expression, values)
+        if args.explain is not None and args.explain not in variables:
+            raise ExpressionError(f"--explain {args.explain}: not one of the variables "
+                                  f"({', '.join(variables) or 'none'})")
+    except ExpressionError as e:
+        print(f"autograd grad: {e}", file=sys.stderr)
+        return 2
+    except (ArithmeticError, ValueError, TypeError) as e:  # the engine's errors name the op
+        print(f"autograd grad: {e}", file=sys.stderr)
+        return 1
+    expression = " ".join(args.expression.split())
+    if not isinstance(result, Value):
+        print(f"f = {expression} = {fmt(result)}   (no variables: nothing to differentiate)")
+        return 0
+    if not result.is_leaf and (not result.label or result.label == expression):
+        result.label = "f"
+    given = ", ".join(f"{k} = {fmt(v.data)}" for k, v in variables.items())
+    print(f"f = {expression} = {fmt(result.data)}   at {given}")
+    result.backward()
+    for name, v in variables.items():
+        print(f"∂f/∂{name} = {fmt(v.grad)}")
+    if args.explain is not None:
+        print()
+        print(explain(result, variables[args.explain]))
+    if args.svg is not None:
+        try:
+            from .viz import save_svg
+        except ImportError as e:
+            print(f"autograd grad: cannot draw: {e}", file=sys.stderr)
+            return 1
+        try:
+            save_svg(result, args.svg)
+        except Exception as e:  # noqa: BLE001 - rendering needs Graphviz's dot program
+            print(f"autograd grad: cannot write {args.svg}: {e}", file=sys.stderr)
+            return 1
+        print(f"graph written to {args.svg}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    return demo(Path(args.out))
+
+
+def cmd_svgs(args: argparse.Namespace) -> int:
+    try:
+        from .viz import write_gallery
+    except ImportError as e:
+        print(f"autograd svgs: cannot draw: {e}", file=sys.stderr)
+        return 1
+    written = write_gallery(Path(args.dir))
+    for path in written or []:
+        print(path)
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# The demo: seed 004's derivation done by the engine, then a small network trained.
+
+
+def _seed004_loss(p: dict[str, float]) -> float:
+    """Seed 004's E_total for the parameters in `p` (w1..w8, b1, b2): the forward pass again."""
+    i1, i2, t1, t2 = 0.10, 0.20, 0.85, 0.30
+    h1 = Value(p["w1"] * i1 + p["w2"] * i2 + p["b1"]).sigmoid()
+    h2 = Value(p["w3"] * i1 + p["w4"] * i2 + p["b1"]).sigmoid()
+    o1 = (p["w5"] * h1 + p["w6"] * h2 + p["b2"]).sigmoid()
+    o2 = (p["w7"] * h1 + p["w8"] * h2 + p["b2"]).sigmoid()
+    return (0.5 * (t1 - o1) ** 2 + 0.5 * (t2 - o2) ** 2).data
+
+
+def demo(out: Path) -> int:
+    """``autograd demo``: print seed 004's derivation as the engine does it, train, draw."""
+    from .examples import seed004
+
+    def title(text: str) -> None:
+        print(f"\n== {text} ==\n")
+
+    print("autograd demo: backpropagation on seed 004's network (2 inputs, 2 hidden sigmoid "
+          "neurons,\n2 sigmoid outputs, squared error), computed by the engine, step by step.")
+    net = seed004()
+    title("1. Forward pass")
+    for v in (net.l_h1, net.out_h1, net.l_h2, net.out_h2, net.l_o1, net.out_o1, net.l_o2,
+              net.out_o2, net.E_o1, net.E_o2, net.E_total):
+        print(f"{v.label:>8} = {fmt(v.data)}")
+    title("2. Backward pass, one node at a time: E_total.backward_steps()")
+    print("Each step takes a node's gradient (upstream) and sends local × upstream to its "
+          "parents.\nUnlabeled nodes are named by their op and a number (mul#3).\n")
+    for step in backward_steps(net.E_total):
+        print(step)
+    title("3. The chain rule, as seed 004 writes it: explain(E_total, w5) and (E_total, w1)")
+    print(explain(net.E_total, net.w5))
+    print()
+    print(explain(net.E_total, net.w1))
+    title("4. One step of gradient descent, learning rate η = 1: w⁺ = w - η ∂E/∂w")
+    eta = 1.0
+    before = {w.label: w.data for w in net.weights()}
+    for w in net.weights():
+        print(f"{w.label:>3}⁺ = {fmt(w.data)} - {fmt(eta)} × ({fmt(w.grad)}) = "
+              f"{fmt(w.data - eta * w.grad)}")
+    after = {w.label: w.data - eta * w.grad for w in net.weights()}
+    print(f"\nE_total: {fmt(_seed004_loss(before))} -> {fmt(_seed004_loss(after))} "
+          "after this one step: the outputs moved toward the targets.")
+    return _demo_rest(out)
+
+
+def _demo_rest(out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"\nOutput folder: {out.resolve()}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="autograd", description="A minimal scalar autograd engine that shows its work.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = sub.add_parser(
+        "grad", help="evaluate an expression and print its partial derivatives",
+        description="Evaluate EXPRESSION with the engine and print d f / d NAME for every "
+        f"variable. Allowed: {_ALLOWED}. An expression starting with '-' goes after '--'.",
+        epilog='example: autograd grad "sigmoid(w*x + b)" w=-3 x=2 b=1 --explain w')
+    p.add_argument("expression")
+    p.add_argument("values", nargs="*", metavar="NAME=NUMBER")
+    p.add_argument("--explain", metavar="NAME", help="show the chain rule for d f / d NAME")
+    p.add_argument("--svg", metavar="PATH", help="draw the graph into an SVG file")
+    p.set_defaults(run=cmd_grad)
+    p = sub.add_parser("demo", help="seed 004's network by hand and by the engine, then training",
+                       description="Walk through backpropagation on seed 004's network, train a "
+                       "small MLP, and write SVG graphs.")
+    p.add_argument("--out", default="autograd-demo", metavar="DIR",
+                   help="folder for the SVG files (default: autograd-demo)")
+    p.set_defaults(run=cmd_demo)
+    p = sub.add_parser("svgs", help="regenerate the SVG pictures of the documentation")
+    p.add_argument("dir", metavar="DIR")
+    p.set_defaults(run=cmd_svgs)
+    return parser
+
+
+def _safe_output() -> None:
+    """Terminals that cannot print ∂ or × get a replacement character, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            "∂×→…−↑├".encode(stream.encoding or "ascii")
+        except (UnicodeEncodeError, LookupError):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="replace")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    _safe_output()
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as e:  # usage errors (2) and --help (0) as a return value
+        return e.code if isinstance(e.code, int) else 2
+    code: int = args.run(args)
+    return code
+
