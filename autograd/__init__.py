@@ -16,6 +16,7 @@ from .engine import (
     walk,
 )
 from .functional import derivative, grad, gradient, hessian
+from .viz import draw, save_svg
 
 __version__ = "0.1.0"
 
@@ -27,11 +28,13 @@ __all__ = [
     "derivative",
     "detect_anomaly",
     "dot",
+    "draw",
     "grad",
     "gradient",
     "hessian",
     "is_grad_enabled",
     "no_grad",
+    "save_svg",
     "sum",
     "walk",
 ]

@@ -1,0 +1,536 @@
+"""autograd.viz: the graph drawn through Graphviz, checked on the SVG that `dot` writes."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import graphviz
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd
+from autograd import Value, dot, walk
+from autograd.examples import seed004
+from autograd.viz import (
+    GraphTooLargeError,
+    GraphvizNotFoundError,
+    draw,
+    op_text,
+    save_svg,
+    write_gallery,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SVG = "{http://www.w3.org/2000/svg}"
+RED = "#d62728"
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None,
+    reason="Graphviz's `dot` program is not installed (apt-get install graphviz)",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers: render, parse, look things up in the SVG.
+
+
+def render(root: Value, **options: object) -> ET.Element:
+    svg: bytes = draw(root, **options).pipe(format="svg")
+    return ET.fromstring(svg)
+
+
+def groups(svg: ET.Element, kind: str) -> list[ET.Element]:
+    """Graphviz writes each node, edge and cluster as <g class="node|edge|cluster">."""
+    return [g for g in svg.iter(f"{SVG}g") if g.get("class") == kind]
+
+
+def texts(element: ET.Element) -> list[str]:
+    return ["".join(t.itertext()) for t in element.iter(f"{SVG}text")]
+
+
+def node_with(svg: ET.Element, text: str) -> ET.Element:
+    """The one node box that shows `text`."""
+    found = [g for g in groups(svg, "node") if text in texts(g)]
+    assert len(found) == 1, f"{len(found)} nodes show {text!r}"
+    return found[0]
+
+
+def fill(node: ET.Element) -> str | None:
+    return node.find(f"{SVG}path").get("fill")  # type: ignore[union-attr]
+
+
+def red_edges(svg: ET.Element) -> list[ET.Element]:
+    return [g for g in groups(svg, "edge") if g.find(f"{SVG}path").get("stroke") == RED]  # type: ignore[union-attr]
+
+
+def seed004_after_backward() -> autograd.examples.Seed004:
+    net = seed004()
+    net.E_total.backward()
+    return net
+
+
+def mini_mlp(samples: list[list[float]], sizes: list[int], act: str = "tanh") -> tuple[
+        Value, list[Value], list[Value]]:
+    """A stand-in for autograd.nn built by hand with nn's label convention: parameters
+    L{i}.N{j}.w{k} / .b, a dot node L{i}.N{j}.z per call and an activation L{i}.N{j}.out (the
+    last layer is linear: its dot node is L{i}.N{j}.out). Returns (loss, params, inputs)."""
+    nin = len(samples[0])
+    layers = []
+    for i, nout in enumerate(sizes, 1):
+        layers.append([([Value(0.1 * (i + j + k) - 0.3, f"L{i}.N{j}.w{k}")
+                         for k in range(1, nin + 1)], Value(0.05 * j, f"L{i}.N{j}.b"))
+                       for j in range(1, nout + 1)])
+        nin = nout
+    inputs: list[Value] = []
+    outs = []
+    for s, row in enumerate(samples, 1):
+        x = [Value(v, f"s{s}.x{k}") for k, v in enumerate(row, 1)]
+        inputs += x
+        for i, layer in enumerate(layers, 1):
+            last = i == len(layers)
+            y = []
+            for j, (ws, b) in enumerate(layer, 1):
+                z = dot(ws, x, b)
+                if last:
+                    z.label = f"L{i}.N{j}.out"
+                    y.append(z)
+                else:
+                    z.label = f"L{i}.N{j}.z"
+                    out = getattr(z, act)()
+                    out.label = f"L{i}.N{j}.out"
+                    y.append(out)
+            x = y
+        outs.append(x[0])
+    loss = autograd.sum([(o - 1.0) ** 2 for o in outs])
+    loss.label = "loss"
+    loss.backward()
+    params = [p for layer in layers for ws, b in layer for p in (*ws, b)]
+    return loss, params, inputs
+
+
+def cluster_members(source: str) -> list[tuple[str, tuple[str, ...]]]:
+    """DOT source -> [(node title shown in bold, enclosing subgraph names, outermost first)]."""
+    stack: list[str] = []
+    where: list[tuple[str, tuple[str, ...]]] = []
+    for line in source.splitlines():
+        line = line.strip()
+        if m := re.match(r"subgraph (\w+) \{", line):
+            stack.append(m[1])
+        elif line == "}":
+            if stack:
+                stack.pop()
+        elif m := re.match(r"n\d+ \[label=<.*?<B>(.*?)</B>", line):
+            where.append((m[1], tuple(stack)))
+    return where
+
+
+# ---------------------------------------------------------------------------------------------
+# What the boxes and edges show.
+
+
+def test_op_text_shows_the_plain_number_operand() -> None:
+    x, y = Value(3.0, "x"), Value(4.0, "y")
+    assert op_text(x + y) == "+"
+    assert op_text(x * 0.5) == "* 0.5"
+    assert op_text(0.5 * x) == "* 0.5"
+    assert op_text(0.85 - x) == "0.85 -"
+    assert op_text(x - 1) == "- 1"
+    assert op_text(x**2) == "** 2"
+    assert op_text(2**x) == "2 **"
+    assert op_text(2 / x) == "2 /"
+    assert op_text(x / 4) == "/ 4"
+    assert op_text(x.leaky_relu(0.1)) == "leaky_relu(0.1)"
+    assert op_text(-x) == "neg"
+    assert op_text(x.sigmoid()) == "sigmoid"
+    assert op_text(dot([x], [y])) == "dot"
+
+
+def test_draw_returns_a_graphviz_digraph_whose_source_names_every_node() -> None:
+    net = seed004_after_backward()
+    g = draw(net.E_total)
+    assert isinstance(g, graphviz.Digraph)
+    assert g.source.startswith("digraph autograd {")
+    n_nodes = len(re.findall(r"^\s*n\d+ \[", g.source, re.M))
+    assert n_nodes == len(walk(net.E_total)) == 39
+
+
+@needs_dot
+def test_seed004_svg_has_one_box_per_value_and_one_edge_per_operand() -> None:
+    net = seed004_after_backward()
+    svg = render(net.E_total)
+    nodes = walk(net.E_total)
+    assert len(groups(svg, "node")) == len(nodes) == 39
+    assert len(groups(svg, "edge")) == sum(len(v.parents) for v in nodes) == 44
+
+
+@needs_dot
+def test_seed004_svg_shows_labels_data_grads_ops_and_factors() -> None:
+    net = seed004_after_backward()
+    svg = render(net.E_total, params=net.weights(), inputs=[net.i1, net.i2])
+    every_text = texts(svg)
+    for name in ("i1", "i2", *(f"w{k}" for k in range(1, 9)), "b1", "b2", "l_h1", "l_h2",
+                 "out_h1", "out_h2", "l_o1", "l_o2", "out_o1", "out_o2", "E_o1", "E_o2",
+                 "E_total"):
+        assert name in every_text
+    # The seed's numbers, to the 4 significant digits the boxes show.
+    assert "0.5951" in texts(node_with(svg, "out_h1"))  # out_h1 = 0.595078474
+    assert "0.7023" in texts(node_with(svg, "out_o1"))  # out_o1 = 0.702307507
+    assert "0.09687" in texts(node_with(svg, "E_total"))  # E_total = 0.096867268
+    assert "-0.01838" in texts(node_with(svg, "w5"))  # dE/dw5 = -0.018375021
+    assert "0.0004252" in texts(node_with(svg, "w1"))  # dE/dw1 = 0.000425237
+    # Op badges, with the plain numbers of E = 1/2 (t - o)^2.
+    for op in ("+", "*", "sigmoid", "0.85 -", "0.3 -", "** 2", "* 0.5"):
+        assert op in every_text
+    assert texts(node_with(svg, "out_o1"))[:2] == ["out_o1", "sigmoid"]
+    # Edge factors: d out_h1 / d l_h1 = 0.240960084, d (w5 * out_h1) / d w5 = out_h1.
+    edge_texts = [t for g in groups(svg, "edge") for t in texts(g)]
+    assert "×0.241" in edge_texts
+    assert "×0.5951" in edge_texts
+    assert len(edge_texts) == 44
+
+
+@needs_dot
+def test_leaf_roles_and_root_are_told_apart() -> None:
+    net = seed004_after_backward()
+    svg = render(net.E_total, params=net.weights(), inputs=[net.i1])
+    assert fill(node_with(svg, "w1")) == "#fdd9a8"  # parameter
+    assert "param" in texts(node_with(svg, "w1"))
+    assert fill(node_with(svg, "i1")) == "#cfe3fb"  # input
+    assert "input" in texts(node_with(svg, "i1"))
+    assert fill(node_with(svg, "i2")) == "#e6e6e6"  # a leaf nobody described
+    assert "leaf" in texts(node_with(svg, "i2"))
+    root = node_with(svg, "E_total")
+    assert len(root.findall(f"{SVG}path")) == 2  # double border
+    assert len(node_with(svg, "E_o1").findall(f"{SVG}path")) == 1
+    # nn-style labels make a leaf a parameter without params=.
+    w = Value(0.5, "L1.N2.w3")
+    svg = render(w * 2.0, clusters=False)
+    assert fill(node_with(svg, "L1.N2.w3")) == "#fdd9a8"
+    assert fill(node_with(render(w * 2.0), "w3")) == "#fdd9a8"  # in cluster L1.N2: short name
+
+
+@needs_dot
+def test_edge_labels_default_on_for_small_graphs_and_can_be_switched() -> None:
+    x = Value(2.0, "x")
+    small = x * 3.0 + x
+    assert len(texts(groups(render(small), "edge")[0])) == 1
+    assert all(not texts(g) for g in groups(render(small, edge_labels=False), "edge"))
+    big = x
+    for _ in range(31):  # 63 boxes, 62 edges: too many for labels by default
+        big = (big * 1.01).tanh()
+    assert all(not texts(g) for g in groups(render(big, legend=False), "edge"))
+    labeled = groups(render(big, edge_labels=True), "edge")
+    assert len(labeled) == 62
+    assert all(len(texts(g)) == 1 and texts(g)[0].startswith("×") for g in labeled)
+
+
+def test_draw_leaves_the_gradients_alone() -> None:
+    net = seed004_after_backward()
+    before = [(v.data, v.grad) for v in walk(net.E_total)]
+    draw(net.E_total, highlight=net.w1)
+    draw(net.E_total, collapse="neuron")
+    assert [(v.data, v.grad) for v in walk(net.E_total)] == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile labels stay text.
+
+HOSTILE = [
+    '"] ; x [label="pwn',
+    "<script>alert(1)</script>",
+    "a\\",
+    "\\\"",
+    "&amp; &lt;b&gt; <B>bold</B>",
+    "]]> <!-- -->",
+    "'single' \"double\"",
+    "</TD></TR></TABLE>>",
+]
+
+
+@needs_dot
+@pytest.mark.parametrize("label", HOSTILE)
+def test_hostile_labels_appear_as_literal_text(label: str) -> None:
+    x = Value(1.0, label)
+    y = Value(2.0, "y")
+    root = x * y
+    source = draw(root).source
+    assert len(re.findall(r"^\s*n\d+ \[", source, re.M)) == 3
+    assert source.count("->") == 2
+    svg = render(root)
+    assert len(groups(svg, "node")) == 3
+    assert len(groups(svg, "edge")) == 2
+    assert not [e for e in svg.iter() if e.tag.rsplit("}", 1)[-1] in ("script", "B", "TD")]
+    assert label in texts(svg)
+
+
+@needs_dot
+def test_control_characters_are_shown_escaped_and_long_labels_cut() -> None:
+    root = Value(1.0, "a\nb\x00c") + Value(2.0, "x" * 100)
+    svg = render(root)  # parses: no raw control characters in the XML
+    assert "a\\nb\\x00c" in texts(svg)
+    assert "x" * 59 + "…" in texts(svg)
+
+
+@needs_dot
+@settings(max_examples=25, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30))
+def test_any_label_is_text_in_the_svg(label: str) -> None:
+    root = Value(1.0, label) * Value(2.0, "y")
+    svg = render(root, legend=False)
+    assert len(groups(svg, "node")) == 3
+    assert not [e for e in svg.iter() if e.tag.rsplit("}", 1)[-1] == "script"]
+    shown = label if label.isprintable() else None
+    if shown and shown == " ".join(shown.split()):  # Graphviz trims and squeezes spaces
+        assert shown in texts(svg)
+
+
+# ---------------------------------------------------------------------------------------------
+# highlight=
+
+
+@needs_dot
+def test_highlight_marks_the_paths_to_w1_with_their_factors() -> None:
+    net = seed004_after_backward()
+    svg = render(net.E_total, highlight=net.w1)
+    red = red_edges(svg)
+    # w1 -> w1*i1 -> + -> l_h1 -> out_h1, then two branches of 8 edges to E_total.
+    assert len(red) == 4 + 2 * 8
+    factors = [t for g in red for t in texts(g)]
+    assert len(factors) == len(red)
+    for f in ("×0.1", "×0.241", "×0.25", "×0.3", "×0.2091", "×0.2039", "×-1", "×0.5"):
+        assert f in factors
+    # The boxes on the paths have red borders; the others do not.
+    on_path = ("w1", "l_h1", "out_h1", "out_o1", "out_o2", "E_total")
+    for name in on_path:
+        assert node_with(svg, name).find(f"{SVG}path").get("stroke") == RED  # type: ignore[union-attr]
+    for name in ("w2", "i2", "l_h2", "out_h2", "b1", "w5"):
+        assert node_with(svg, name).find(f"{SVG}path").get("stroke") != RED  # type: ignore[union-attr]
+    caption = " ".join(texts(svg))
+    assert "the 2 paths from E_total to w1" in caption
+    assert "∂E_total / ∂w1 = 0.0004252" in caption  # the seed: 0.000425237
+
+
+def test_highlight_must_be_in_the_graph() -> None:
+    net = seed004()
+    with pytest.raises(ValueError, match="'stray' is not in the graph"):
+        draw(net.E_total, highlight=Value(1.0, "stray"))
+    with pytest.raises(TypeError, match="highlight must be a Value"):
+        draw(net.E_total, highlight="w1")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------
+# nn modules: clusters and collapse='neuron'.
+
+
+@needs_dot
+def test_nn_values_are_clustered_by_layer_and_neuron() -> None:
+    loss, params, inputs = mini_mlp([[0.5, -1.0]], [3, 2, 1])
+    g = draw(loss, inputs=inputs)
+    members = cluster_members(g.source)
+    assert ("s1.x1", ()) in members
+    assert ("loss", ()) in members
+    # Inside a neuron's cluster the boxes show the short names w1, b, z, out.
+    assert ("w1", ("cluster_L1", "cluster_L1_N1")) in members
+    assert ("z", ("cluster_L2", "cluster_L2_N2")) in members
+    svg = ET.fromstring(g.pipe(format="svg"))
+    clusters = groups(svg, "cluster")
+    assert len(clusters) == 3 + (3 + 2 + 1)
+    titles = {c.findtext(f"{SVG}title") for c in clusters}
+    assert titles == {"cluster_L1", "cluster_L2", "cluster_L3", "cluster_L1_N1", "cluster_L1_N2",
+                      "cluster_L1_N3", "cluster_L2_N1", "cluster_L2_N2", "cluster_L3_N1"}
+    assert "layer 1 / neuron 3 (L1.N3)" in texts(svg)
+    assert "layer 2" in texts(svg)
+    # Every Value is still drawn once.
+    assert len(groups(svg, "node")) == len(walk(loss))
+    # Each cluster holds its neuron's parameters, z and out: 3 + 1 + 1 for layer 1.
+    in_l1n1 = [name for name, stack in members if stack[-1:] == ("cluster_L1_N1",)]
+    assert sorted(in_l1n1) == ["b", "out", "w1", "w2", "z"]
+    flat = cluster_members(draw(loss, clusters=False).source)
+    assert ("L1.N1.b", ()) in flat
+    assert all(stack == () for _, stack in flat)
+
+
+@needs_dot
+def test_collapse_neuron_draws_one_box_per_neuron_call() -> None:
+    loss, params, inputs = mini_mlp([[0.5, -1.0], [0.2, 0.4]], [3, 1])
+    svg = render(loss, inputs=inputs, collapse="neuron", edge_labels=True)
+    names = [t for g in groups(svg, "node") for t in texts(g)[:1]]
+    assert names.count("layer 1 / neuron 2") == 2  # one per sample
+    assert names.count("layer 2 / neuron 1") == 2
+    assert not [n for n in names if n.startswith("L1.")]  # parameters and z folded in
+    calls = 2 * (3 + 1)
+    loss_boxes = 2 * 2 + 1  # (o - 1), ** 2 per sample; the sum
+    assert len(groups(svg, "node")) == len(inputs) + calls + loss_boxes
+    assert len(groups(svg, "edge")) == 2 * (3 * 2 + 3) + 2 * 2 + 2
+    assert "3 params folded in" in texts(svg)
+    assert "4 params folded in" in texts(svg)
+    # The edge from s1.x1 into layer 1 / neuron 1 carries d out / d x1 = tanh'(z) * w1.
+    w1 = params[0]
+    out = next(v for v in walk(loss) if v.label == "L1.N1.out" and v.parents[0].parents[2]
+               is inputs[0])
+    factor = f"×{(1.0 - out.data**2) * w1.data:.4g}"
+    assert factor in [t for g in groups(svg, "edge") for t in texts(g)]
+    # The collapsed layer boxes sit in layer clusters.
+    assert {c.findtext(f"{SVG}title") for c in groups(svg, "cluster")} == {"cluster_L1",
+                                                                           "cluster_L2"}
+
+
+def test_collapse_keeps_a_parameter_that_is_also_used_outside_its_neuron() -> None:
+    loss, params, inputs = mini_mlp([[0.5, -1.0]], [2, 1])
+    reg = loss + 0.01 * params[0] ** 2  # L2 penalty on L1.N1.w1
+    members = cluster_members(draw(reg, collapse="neuron").source)
+    assert ("w1", ("cluster_L1", "cluster_L1_N1")) in members
+    assert not [name for name, _ in members if name == "w2"]
+
+
+def test_collapse_is_checked() -> None:
+    with pytest.raises(ValueError, match="collapse must be None or 'neuron'"):
+        draw(Value(1.0), collapse="layer")  # type: ignore[arg-type]
+
+
+@needs_dot
+def test_with_autograd_nn_when_it_is_there() -> None:
+    nn = pytest.importorskip("autograd.nn")
+    model = nn.MLP(2, [3, 3, 1], activation="tanh", seed=0)
+    xs = [Value(0.5, "x1"), Value(-1.0, "x2")]
+    loss = nn.mse_loss(model(xs), 1.0)
+    loss.backward()
+    svg = render(loss, inputs=xs)
+    assert len(groups(svg, "node")) == len(walk(loss))
+    assert len(groups(svg, "cluster")) == 3 + 7
+    folded = render(loss, inputs=xs, collapse="neuron")
+    assert len(groups(folded, "node")) == len(walk(loss)) - len(model.parameters()) - 6
+
+
+# ---------------------------------------------------------------------------------------------
+# The size guard.
+
+
+def chain(n: int) -> Value:
+    v = Value(1.0, "x0")
+    for _ in range(n - 1):
+        v = v * 1.0
+    return v
+
+
+def test_size_guard_says_how_many_nodes_and_what_to_do() -> None:
+    with pytest.raises(GraphTooLargeError, match=r"30 value nodes, more than max_nodes=10") as e:
+        draw(chain(30), max_nodes=10)
+    assert isinstance(e.value, ValueError)
+    assert "max_nodes=30" in str(e.value)
+    loss, _, _ = mini_mlp([[0.5, -1.0]] * 4, [4, 4, 1])
+    n = len(walk(loss))
+    with pytest.raises(GraphTooLargeError, match=f"has {n} value nodes") as e:
+        draw(loss, max_nodes=50)
+    assert "collapse='neuron'" in str(e.value)
+    collapsed = len(re.findall(r"^\s*n\d+ \[", draw(loss, collapse="neuron").source, re.M))
+    assert f"({collapsed} boxes)" in str(e.value)
+
+
+def test_size_guard_default_stops_a_deep_graph_before_graphviz() -> None:
+    with pytest.raises(GraphTooLargeError, match="has 20000 value nodes"):
+        draw(chain(20_000))  # no RecursionError either: the walk is iterative
+    with pytest.raises(ValueError, match="max_nodes must be a positive int"):
+        draw(chain(2), max_nodes=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Files, and life without Graphviz.
+
+
+@pytest.fixture
+def no_dot(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("PATH", "")
+    yield
+
+
+def check_install_hint(message: str) -> None:
+    assert "apt-get install graphviz" in message
+    assert "brew install graphviz" in message
+    assert "https://graphviz.org/download/" in message
+
+
+def test_without_dot_source_works_and_rendering_says_how_to_install(no_dot: None,
+                                                                      tmp_path: Path) -> None:
+    g = draw(seed004().E_total)
+    assert "E_total" in g.source
+    with pytest.raises(GraphvizNotFoundError) as e:
+        g.pipe(format="svg")
+    assert isinstance(e.value, RuntimeError)
+    check_install_hint(str(e.value))
+    with pytest.raises(GraphvizNotFoundError):
+        g.render(tmp_path / "g", format="svg")
+    with pytest.raises(GraphvizNotFoundError):  # what Jupyter calls to show it inline
+        g._repr_mimebundle_()
+
+
+@needs_dot
+def test_save_svg_writes_atomically_and_creates_folders(tmp_path: Path) -> None:
+    net = seed004_after_backward()
+    target = tmp_path / "a" / "b" / "net.svg"
+    path = save_svg(net.E_total, target, highlight=net.w1)
+    assert path == target
+    svg = ET.parse(path).getroot()
+    assert len(groups(svg, "node")) == 39
+    assert len(red_edges(svg)) == 20
+    assert os.listdir(target.parent) == ["net.svg"]
+    assert target.stat().st_mode & 0o777 == 0o644
+    save_svg(net.E_total, str(target))  # overwrite, str path
+    assert not red_edges(ET.parse(target).getroot())
+    assert os.listdir(target.parent) == ["net.svg"]
+
+
+def test_save_svg_failing_render_leaves_the_old_file(no_dot: None, tmp_path: Path) -> None:
+    target = tmp_path / "net.svg"
+    target.write_text("old")
+    with pytest.raises(GraphvizNotFoundError) as e:
+        save_svg(seed004().E_total, target)
+    check_install_hint(str(e.value))
+    assert target.read_text() == "old"
+    assert os.listdir(tmp_path) == ["net.svg"]
+
+
+@needs_dot
+def test_save_svg_failing_rename_leaves_no_temporary_file(monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
+    target = tmp_path / "net.svg"
+    target.write_text("old")
+
+    def broken(src: str, dst: str) -> None:
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(os, "replace", broken)
+    with pytest.raises(OSError, match="disk on fire"):
+        save_svg(Value(1.0, "x") * 2.0, target)
+    assert target.read_text() == "old"
+    assert os.listdir(tmp_path) == ["net.svg"]
+
+
+@needs_dot
+def test_write_gallery_writes_the_committed_pictures(tmp_path: Path) -> None:
+    paths = write_gallery(tmp_path)
+    assert [p.name for p in paths] == ["seed004.svg", "seed004_w1.svg"]
+    seed, seed_w1 = (ET.parse(p).getroot() for p in paths)
+    assert len(groups(seed, "node")) == 39
+    assert len(red_edges(seed_w1)) == 20
+    committed = ROOT / "docs" / "img"
+    if committed.is_dir():  # the committed copies are the gallery's files
+        assert {p.name for p in committed.glob("*.svg")} >= {p.name for p in paths}
+
+
+def test_import_autograd_does_not_import_graphviz() -> None:
+    code = "import sys, autograd; assert 'graphviz' not in sys.modules, 'graphviz imported'"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_public_names() -> None:
+    assert autograd.draw is draw
+    assert autograd.save_svg is save_svg
