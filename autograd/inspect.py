@@ -327,8 +327,9 @@ class Explanation:
             lines.append(f"{_count(self.n_paths)} paths from {n(self.root)} to {n(self.wrt)} "
                          f"in all; their products sum to the gradient, {fmt(self.value)}.")
         if self.n_node_paths != self.n_paths:
-            lines.append(f"(Unlabeled nodes are folded into these factors; node by node there "
-                         f"are {_count(self.n_node_paths)} paths.)")
+            why = ("Unlabeled nodes are folded into these factors" if self.folded else
+                   "An operand used twice by one node (x*x) gives one factor, the sum of both")
+            lines.append(f"({why}; node by node there are {_count(self.n_node_paths)} paths.)")
         return "\n".join(lines)
 
     def _path_line(self, p: Path) -> str:
