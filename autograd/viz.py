@@ -36,7 +36,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .engine import Value
 
@@ -535,15 +535,32 @@ def write_gallery(outdir: str | os.PathLike[str]) -> list[Path]:
     and ``make svg`` call this; the README shows them from docs/img):
 
     - ``seed004.svg``: seed 004's network after ``E_total.backward()``, every factor on its edge;
-    - ``seed004_w1.svg``: the same, with the two paths from E_total to w1 highlighted.
+    - ``seed004_w1.svg``: the same, with the two paths from E_total to w1 highlighted;
+    - ``mlp.svg``: ``MLP(2, [3, 3, 1], activation='tanh')`` on two samples with the hinge loss,
+      after backward, clustered by layer and neuron;
+    - ``mlp_neurons.svg``: the same graph with ``collapse='neuron'``.
     """
     from .examples import seed004
+    from .nn import MLP, hinge_loss
 
     out = Path(outdir)
     net = seed004()
     net.E_total.backward()
     roles: dict[str, Any] = {"params": net.weights(), "inputs": [net.i1, net.i2]}
-    return [
+    paths = [
         save_svg(net.E_total, out / "seed004.svg", rankdir="TB", **roles),
         save_svg(net.E_total, out / "seed004_w1.svg", rankdir="TB", highlight=net.w1, **roles),
     ]
+
+    model = MLP(2, [3, 3, 1], activation="tanh", seed=4)
+    samples = [([0.5, -1.0], 1.0), ([-0.3, 0.8], -1.0)]
+    xs = [[Value(x, f"s{s}.x{i}") for i, x in enumerate(row, 1)]
+          for s, (row, _) in enumerate(samples, 1)]
+    scores = [cast(Value, model(x)) for x in xs]  # one output: a Value
+    loss = hinge_loss(scores, [y for _, y in samples])
+    loss.label = "loss"
+    loss.backward()
+    inputs = [x for row in xs for x in row]
+    paths.append(save_svg(loss, out / "mlp.svg", inputs=inputs))
+    paths.append(save_svg(loss, out / "mlp_neurons.svg", inputs=inputs, collapse="neuron"))
+    return paths

@@ -317,6 +317,18 @@ def test_highlight_marks_the_paths_to_w1_with_their_factors() -> None:
     assert "∂E_total / ∂w1 = 0.0004252" in caption  # the seed: 0.000425237
 
 
+def test_highlight_factors_are_the_ones_explain_multiplies() -> None:
+    from autograd.inspect import explain
+
+    net = seed004_after_backward()
+    why = explain(net.E_total, net.w1, fold=False)
+    assert why.n_paths == 2
+    source = draw(net.E_total, highlight=net.w1).source
+    red = set(re.findall(r'label=<<B>(×[^<]*)</B>>', source))
+    assert red == {f"×{f:.4g}" for path in why.paths for f in path.factors}
+    assert f"= {why.value:.4g}" in source
+
+
 def test_highlight_must_be_in_the_graph() -> None:
     net = seed004()
     with pytest.raises(ValueError, match="'stray' is not in the graph"):
@@ -515,11 +527,15 @@ def test_save_svg_failing_rename_leaves_no_temporary_file(monkeypatch: pytest.Mo
 
 @needs_dot
 def test_write_gallery_writes_the_committed_pictures(tmp_path: Path) -> None:
+    pytest.importorskip("autograd.nn")
     paths = write_gallery(tmp_path)
-    assert [p.name for p in paths] == ["seed004.svg", "seed004_w1.svg"]
-    seed, seed_w1 = (ET.parse(p).getroot() for p in paths)
+    assert [p.name for p in paths] == ["seed004.svg", "seed004_w1.svg", "mlp.svg",
+                                       "mlp_neurons.svg"]
+    seed, seed_w1, mlp, neurons = (ET.parse(p).getroot() for p in paths)
     assert len(groups(seed, "node")) == 39
     assert len(red_edges(seed_w1)) == 20
+    assert "layer 2 / neuron 3 (L2.N3)" in texts(mlp)
+    assert "layer 2 / neuron 3" in texts(neurons)
     committed = ROOT / "docs" / "img"
     if committed.is_dir():  # the committed copies are the gallery's files
         assert {p.name for p in committed.glob("*.svg")} >= {p.name for p in paths}
