@@ -16,6 +16,7 @@ from .engine import (
     walk,
 )
 from .functional import derivative, grad, gradient, hessian
+from .inspect import Explanation, Step, backward_steps, explain, tree
 from .viz import draw, save_svg
 
 __version__ = "0.1.0"
@@ -23,12 +24,16 @@ __version__ = "0.1.0"
 __all__ = [
     "AnomalyError",
     "DomainError",
+    "Explanation",
+    "Step",
     "Value",
     "backward_order",
+    "backward_steps",
     "derivative",
     "detect_anomaly",
     "dot",
     "draw",
+    "explain",
     "grad",
     "gradient",
     "hessian",
@@ -36,5 +41,6 @@ __all__ = [
     "no_grad",
     "save_svg",
     "sum",
+    "tree",
     "walk",
 ]

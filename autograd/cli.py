@@ -340,13 +340,70 @@ def demo(out: Path) -> int:
     after = {w.label: w.data - eta * w.grad for w in net.weights()}
     print(f"\nE_total: {fmt(_seed004_loss(before))} -> {fmt(_seed004_loss(after))} "
           "after this one step: the outputs moved toward the targets.")
-    return _demo_rest(out)
+    print("\n(Seed 004 rounds each intermediate result to 9 decimals before using it, so it "
+          "writes\n0.209071672, -0.018375021 and w5⁺ = 0.268375021 where full precision gives "
+          f"{net.out_o1.local_grads[0]:.10f},\n{net.w5.grad:.10f} and "
+          f"{net.w5.data - eta * net.w5.grad:.10f}.)")
 
+    title("5. A small network learns two moons: MLP(2, [16, 16, 1]), hinge loss, Adam")
+    from .data import make_moons
+    from .nn import MLP, hinge_loss
+    from .optim import Adam
+    from .train import accuracy, fit
 
-def _demo_rest(out: Path) -> int:
+    X, labels = make_moons(100, noise=0.1, seed=0)
+    y = [2.0 * t - 1.0 for t in labels]  # the hinge loss wants -1 / +1
+    model = MLP(2, [16, 16, 1], activation="relu", seed=0)
+    history = fit(model, X, y, loss="hinge", optimizer=Adam(model.parameters(), lr=0.05),
+                  epochs=60)
+    print(f"loss {history[0]['loss']:.4f} -> {history[-1]['loss']:.4f}, "
+          f"accuracy {accuracy(model, X, y):.0%} on the {len(X)} training points")
+    print(_ascii_map(model, X, labels))
+
+    title(f"6. Pictures of the graphs (SVG) in {out}")
+    from .viz import GraphvizNotFoundError, draw, save_svg
+
+    sample = [Value(X[0][0], "x1"), Value(X[0][1], "x2")]
+    loss = hinge_loss([model(sample)], [y[0]])  # type: ignore[list-item]
+    loss.label = "loss"
+    loss.backward()
+    pictures: list[tuple[str, Value, dict[str, Any]]] = [
+        ("seed004.svg", net.E_total, {"params": net.weights(), "inputs": [net.i1, net.i2]}),
+        ("seed004_w1.svg", net.E_total, {"params": net.weights(), "inputs": [net.i1, net.i2],
+                                         "highlight": net.w1}),
+        ("mlp_neurons.svg", loss, {"inputs": sample, "collapse": "neuron"}),
+    ]
     out.mkdir(parents=True, exist_ok=True)
+    for filename, root, options in pictures:
+        try:
+            save_svg(root, out / filename, **options)
+            print(f"wrote {out / filename}")
+        except GraphvizNotFoundError as e:
+            dot_file = (out / filename).with_suffix(".dot")
+            dot_file.write_text(draw(root, **options).source, encoding="utf-8")
+            print(f"wrote {dot_file} (no SVG: {e})")
     print(f"\nOutput folder: {out.resolve()}")
     return 0
+
+
+def _ascii_map(model: Callable[[list[float]], Any], X: Sequence[Sequence[float]],
+               labels: Sequence[int], width: int = 60, height: int = 16) -> str:
+    """The plane as text: the model's two regions (' ' and '·'), the points as 'o' and 'x'."""
+    from .engine import no_grad
+
+    xs, ys = [p[0] for p in X], [p[1] for p in X]
+    x0, x1, y0, y1 = min(xs) - 0.2, max(xs) + 0.2, min(ys) - 0.2, max(ys) + 0.2
+    cell = [[" "] * width for _ in range(height)]
+    with no_grad():
+        for r in range(height):
+            for c in range(width):
+                point = [x0 + (c + 0.5) * (x1 - x0) / width, y1 - (r + 0.5) * (y1 - y0) / height]
+                cell[r][c] = "·" if model(point).data > 0 else " "
+    for (px, py), t in zip(X, labels, strict=True):
+        r = min(height - 1, int((y1 - py) / (y1 - y0) * height))
+        c = min(width - 1, int((px - x0) / (x1 - x0) * width))
+        cell[r][c] = "x" if t else "o"
+    return "\n".join("|" + "".join(row) + "|" for row in cell)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -356,7 +413,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "grad", help="evaluate an expression and print its partial derivatives",
         description="Evaluate EXPRESSION with the engine and print d f / d NAME for every "
-        f"variable. Allowed: {_ALLOWED}. An expression starting with '-' goes after '--'.",
+        f"variable. Allowed: {_ALLOWED}.",
         epilog='example: autograd grad "sigmoid(w*x + b)" w=-3 x=2 b=1 --explain w')
     p.add_argument("expression")
     p.add_argument("values", nargs="*", metavar="NAME=NUMBER")
@@ -389,6 +446,14 @@ def _safe_output() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     _safe_output()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["grad"]:  # "-x*2" is an expression, not an option argparse should reject
+        for i, arg in enumerate(argv[1:], 1):
+            if arg == "--":
+                break
+            if arg.startswith("-") and arg not in ("-h", "--help") and \
+                    not arg.startswith(("--explain", "--svg")):
+                argv[i] = " " + arg
     try:
         args = _parser().parse_args(argv)
     except SystemExit as e:  # usage errors (2) and --help (0) as a return value

@@ -1,0 +1,214 @@
+"""The command line (issue 3): ``autograd grad``, ``autograd demo``, ``autograd svgs``."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from autograd import Value
+from autograd.cli import ExpressionError, evaluate, main
+from autograd.inspect import fmt
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def sigmoid_case() -> dict[str, str]:
+    """sigmoid(w*x + b) at w=-3, x=2, b=1, by hand: s = sigmoid(-5), s' = s(1 - s)."""
+    s = 1.0 / (1.0 + math.exp(5.0))
+    ds = s * (1.0 - s)
+    return {"f": fmt(s), "w": fmt(2.0 * ds), "x": fmt(-3.0 * ds), "b": fmt(ds)}
+
+
+def test_grad_prints_the_value_and_every_partial(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["grad", "sigmoid(w*x + b)", "w=-3", "x=2", "b=1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    want = sigmoid_case()
+    assert want == {"f": "0.006692851", "w": "0.013296113", "x": "-0.01994417",
+                    "b": "0.006648057"}
+    assert lines[0] == f"f = sigmoid(w*x + b) = {want['f']}   at w = -3, x = 2, b = 1"
+    assert lines[1:] == [f"∂f/∂{k} = {want[k]}" for k in "wxb"]
+
+
+def test_grad_explain(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["grad", "sigmoid(w*x + b)", "w=-3", "x=2", "b=1", "--explain", "w"]) == 0
+    out = capsys.readouterr().out
+    assert "∂f/∂w = ∂f/∂(w*x + b) × ∂(w*x + b)/∂w\n      = 0.006648057 × 2\n" \
+           "      = 0.013296113" in out
+
+
+def test_grad_with_shared_names_and_functions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["grad", "x*x*x + 2*exp(y) - log(x)/y + tanh(-x) ** 2 + leaky_relu(-y, 0.1)",
+                 "x=1.5", "y=0.5"]) == 0
+    out = capsys.readouterr().out
+    x, y = 1.5, 0.5
+    dx = 3 * x * x - 1 / (x * y) - 2 * math.tanh(-x) * (1 - math.tanh(-x) ** 2)
+    dy = 2 * math.exp(y) + math.log(x) / y**2 - 0.1
+    assert f"∂f/∂x = {fmt(dx)}\n" in out and f"∂f/∂y = {fmt(dy)}\n" in out
+
+
+def test_constant_expression(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["grad", "2 ** 3 - -1"]) == 0
+    assert capsys.readouterr().out.startswith("f = 2 ** 3 - -1 = 9   (no variables")
+
+
+HOSTILE = [
+    "__import__('os').system('touch pwned')",
+    "(lambda: 1)()",
+    "x.__class__",
+    "x.__class__.__bases__[0].__subclasses__()",
+    "[1][0]",
+    '"a"',
+    "x if 1 else 2",
+    "f(x=1)",
+    "exp(x=1)",
+    "exp(*[x])",
+    "[t for t in ()]",
+    "(y := 2) * x",
+    "x // 2",
+    "x == 1",
+    "x and 1",
+    "True * x",
+    "{x}",
+    "f'{x}'",
+    "open('/etc/passwd')",
+    "x; import os",
+]
+
+
+@pytest.mark.parametrize("expression", HOSTILE)
+def test_hostile_expressions_are_refused(expression: str, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["grad", expression, "x=1"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("autograd grad: ")
+    assert "refused" in captured.err or "not a valid expression" in captured.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_refusal_names_the_construct() -> None:
+    for text, words in [("x.y", "attribute access"), ("x[0]", "subscripts"),
+                        ("(lambda: x)()", "a call of 'lambda: x'"), ('x * "a"', "strings"),
+                        ("x if x else x", "conditional expressions"),
+                        ("exp(x, y=1)", "keyword arguments"), ("x % 2", "the operator %")]:
+        with pytest.raises(ExpressionError, match="refused") as info:
+            evaluate(text, {"x": 1.0})
+        assert words in str(info.value)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["y + 1", "x=1"], "no value given for y; give each as y=NUMBER"),
+    (["x + y"], "no value given for x, y"),
+    (["x", "x=1", "z=2"], "the expression does not use z"),
+    (["x", "x=1", "x=2"], "x is given twice"),
+    (["x", "x=one"], "'x=one': 'one' is not a number"),
+    (["x", "x"], "expected NAME=NUMBER, got 'x'"),
+    (["x", "x=nan"], "must be a finite number"),
+    (["exp", "x=1"], "exp is a function: call it"),
+    (["exp(x, x)", "x=1"], "exp() takes 1 argument(s), not 2"),
+    (["1e999 * x", "x=1"], "the number 1e999 is too large"),
+    (["x +", "x=1"], "not a valid expression"),
+    (["x", "x=1", "--explain", "y"], "--explain y: not one of the variables (x)"),
+])
+def test_usage_errors_exit_2(argv: list[str], message: str,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["grad", *argv]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_engine_errors_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["grad", "log(x)", "x=-1"]) == 1
+    assert "log: undefined for x=-1.0 ('x')" in capsys.readouterr().err
+    assert main(["grad", "x / (y - y)", "x=1", "y=2"]) == 1
+    assert "division by zero" in capsys.readouterr().err
+    assert main(["grad", "(-8) ** 0.5 + x", "x=1"]) == 1
+    assert "negative base" in capsys.readouterr().err
+
+
+def test_deep_expressions_do_not_crash(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["grad", "-" * 501 + "x", "x=2"]) == 0  # 501 nested negations
+    assert capsys.readouterr().out.splitlines()[1] == "∂f/∂x = -1"
+    assert main(["grad", "x+" * 100_000 + "x", "x=1"]) == 2
+    assert "nested too deeply" in capsys.readouterr().err
+
+
+def test_evaluate_labels_subexpressions() -> None:
+    f, variables = evaluate("tanh(a*b) + a", {"a": 0.5, "b": 2.0})
+    assert isinstance(f, Value) and f.data == math.tanh(1.0) + 0.5
+    assert [p.label for p in f.parents] == ["tanh(a*b)", "a"]
+    assert variables["a"].label == "a" and variables["a"] is f.parents[1]
+
+
+def test_usage_errors_from_argparse(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert main(["grad"]) == 2
+    assert main(["nonsense"]) == 2
+    assert "usage: autograd" in capsys.readouterr().err
+
+
+def test_svg_option_and_svgs_command_call_viz(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    calls: list[tuple[str, object, object]] = []
+    fake = types.ModuleType("autograd.viz")
+    fake.save_svg = lambda root, path, **o: calls.append(("save_svg", root, path))  # type: ignore[attr-defined]
+    fake.write_gallery = lambda d: calls.append(("write_gallery", d, None)) or [Path(d, "a.svg")]  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "autograd.viz", fake)
+    target = tmp_path / "f.svg"
+    assert main(["grad", "x*y", "x=2", "y=3", "--svg", str(target)]) == 0
+    (kind, root, path), = calls
+    assert kind == "save_svg" and isinstance(root, Value) and root.data == 6.0
+    assert path == str(target) and f"graph written to {target}" in capsys.readouterr().out
+    calls.clear()
+    assert main(["svgs", str(tmp_path)]) == 0
+    assert calls == [("write_gallery", tmp_path, None)]
+    assert str(tmp_path / "a.svg") in capsys.readouterr().out
+
+
+def test_svg_for_real(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("graphviz")
+    target = tmp_path / "f.svg"
+    code = main(["grad", "sigmoid(w*x + b)", "w=-3", "x=2", "b=1", "--svg", str(target)])
+    err = capsys.readouterr().err
+    if code == 1 and "Graphviz" in err:
+        pytest.skip("Graphviz's dot program is not installed")
+    assert code == 0 and target.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_python_dash_m_autograd() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "autograd", "grad", "sigmoid(w*x + b)", "w=-3", "x=2", "b=1"],
+        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=120,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "∂f/∂w = 0.013296113" in done.stdout
+    refused = subprocess.run(
+        [sys.executable, "-m", "autograd", "grad", "__import__('os')"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert refused.returncode == 2 and "refused" in refused.stderr
+
+
+def test_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_dir = tmp_path / "demo"
+    assert main(["demo", "--out", str(out_dir)]) == 0
+    out = capsys.readouterr().out
+    for line in ["  out_h1 = 0.595078474", "  out_o1 = 0.702307507", " E_total = 0.096867268",
+                 " w1⁺ = 0.05 - 1 × (0.000425237) = 0.049574763",
+                 " w5⁺ = 0.25 - 1 × (-0.018375022) = 0.268375022",
+                 "= (-0.007719579 + 0.025367174) × 0.240960084 × 0.1",
+                 "∂E_total/∂w5 = ∂E_total/∂out_o1 × ∂out_o1/∂l_o1 × ∂l_o1/∂w5",
+                 "step 27: ", "accuracy 100% on the 100 training points"]:
+        assert line in out
+    assert out.rstrip().splitlines()[-1] == f"Output folder: {out_dir.resolve()}"
+    written = sorted(p.name for p in out_dir.iterdir())
+    assert written in (["mlp_neurons.svg", "seed004.svg", "seed004_w1.svg"],
+                       ["mlp_neurons.dot", "seed004.dot", "seed004_w1.dot"])
