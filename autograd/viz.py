@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from .engine import Value
+from .engine import Value, walk
 
 if TYPE_CHECKING:
     from graphviz import Digraph  # type: ignore[import-untyped,unused-ignore]
@@ -190,10 +190,11 @@ def _plan(order: list[Value], collapse: str | None) -> _Plan:
         for m in members:
             member_of.setdefault(m, []).append(v)
 
-    children: dict[Value, list[Value]] = {}
+    children: dict[Value, list[Value]] = {m: [] for m in member_of}
     for v in order:
         for p in v.parents:
-            children.setdefault(p, []).append(v)
+            if p in children:
+                children[p].append(v)
 
     # A member is folded away when everything that uses it is inside its neuron calls.
     hidden: set[Value] = set()
@@ -203,7 +204,7 @@ def _plan(order: list[Value], collapse: str | None) -> _Plan:
             continue
         if all(
             c in outs or (c in hidden and any(o in outs for o in member_of[c]))
-            for c in children.get(v, ())
+            for c in children[v]
         ):
             hidden.add(v)
 
@@ -360,10 +361,13 @@ def draw(
     if highlight is not None and not isinstance(highlight, Value):
         raise TypeError(f"draw: highlight must be a Value, not {type(highlight).__name__}")
 
+    nodes = walk(root)  # cheap: count before any other work
+    if len(nodes) > max_nodes and collapse is None:
+        raise GraphTooLargeError(_too_large(root, nodes, max_nodes))
     order = _topo(root)
     plan = _plan(order, collapse)
     if len(plan.boxes) > max_nodes:
-        raise GraphTooLargeError(_too_large(root, order, plan, collapse, max_nodes))
+        raise GraphTooLargeError(_too_large(root, nodes, max_nodes, len(plan.boxes)))
     on_path: set[Value] = set()
     if highlight is not None:
         on_path, n_paths, total = _paths_to(order, highlight)
@@ -487,19 +491,26 @@ def _add_clusters(graph: Any,
                         inner.node(name, **attrs)
 
 
-def _too_large(root: Value, order: list[Value], plan: _Plan, collapse: str | None,
-               max_nodes: int) -> str:
-    n = len(plan.boxes)
-    msg = (f"draw: the graph of {_name(root, 'the root')!r} has {n} value nodes, more than "
-           f"max_nodes={max_nodes}; Graphviz would take very long to lay it out. ")
-    if collapse is None:
-        collapsed = len(_plan(order, "neuron").boxes)
-        if collapsed < n:
-            msg += (f"Pass collapse='neuron' to draw each nn neuron call as one box "
-                    f"({collapsed} boxes), or ")
-        else:
-            msg += ("collapse='neuron' would not help (no autograd.nn labels found): draw a "
-                    "smaller part of the graph, or ")
+def _too_large(root: Value, nodes: list[Value], max_nodes: int,
+               collapsed: int | None = None) -> str:
+    """The size guard's message: how many nodes, and what to do about it."""
+    n = len(nodes)
+    graph = f"the graph of {root.label!r}" if root.label else "the graph"
+    if collapsed is not None:  # collapse='neuron' was given
+        return (f"draw: {graph} has {n} value nodes, and collapse='neuron' still draws "
+                f"{collapsed} boxes, more than max_nodes={max_nodes}; Graphviz would take very "
+                f"long to lay them out. Draw a smaller part of the graph (fewer samples), or "
+                f"pass max_nodes={collapsed} or more to draw it anyway.")
+    msg = (f"draw: {graph} has {n} value nodes, more than max_nodes={max_nodes}; Graphviz "
+           "would take very long to lay it out. ")
+    if not any(v.label and NN_LABEL.fullmatch(v.label) for v in nodes):
+        msg += ("collapse='neuron' would not help (no autograd.nn labels found): draw a "
+                "smaller part of the graph, or ")
+    elif n <= 50 * max_nodes:  # small enough to count the boxes quickly
+        boxes = len(_plan(_topo(root), "neuron").boxes)
+        msg += f"Pass collapse='neuron' to draw each nn neuron call as one box ({boxes} boxes), or "
+    else:
+        msg += "Pass collapse='neuron' to draw each nn neuron call as one box, or "
     return msg + f"pass max_nodes={n} or more to draw it anyway."
 
 

@@ -444,10 +444,14 @@ def test_size_guard_says_how_many_nodes_and_what_to_do() -> None:
     assert "collapse='neuron'" in str(e.value)
     collapsed = len(re.findall(r"^\s*n\d+ \[", draw(loss, collapse="neuron").source, re.M))
     assert f"({collapsed} boxes)" in str(e.value)
+    assert "the graph of 'loss' has" in str(e.value)
+    with pytest.raises(GraphTooLargeError, match=f"collapse='neuron' still draws {collapsed} "):
+        draw(loss, collapse="neuron", max_nodes=10)
+    assert len(re.findall(r"^\s*n\d+ \[", draw(loss, max_nodes=n).source, re.M)) == n
 
 
 def test_size_guard_default_stops_a_deep_graph_before_graphviz() -> None:
-    with pytest.raises(GraphTooLargeError, match="has 20000 value nodes"):
+    with pytest.raises(GraphTooLargeError, match="the graph has 20000 value nodes"):
         draw(chain(20_000))  # no RecursionError either: the walk is iterative
     with pytest.raises(ValueError, match="max_nodes must be a positive int"):
         draw(chain(2), max_nodes=0)
