@@ -1,7 +1,8 @@
 """Draw the computation graph with Graphviz: `draw` returns a `graphviz.Digraph`, `save_svg`
 writes an SVG file.
 
-What the picture shows (rankdir ``LR``: inputs on the left, the root on the right):
+What the picture shows (``rankdir='LR'``, the default: inputs on the left, the root on the right;
+``'TB'``, inputs on top, suits deep graphs such as seed 004's):
 
 - One box per Value: its label (when set), a badge with the op that made it (``+``, ``* 0.5``,
   ``0.85 -`` for ``0.85 - x``, ``** 2``, ``sigmoid``...), then its data and grad (4 significant
@@ -13,7 +14,7 @@ What the picture shows (rankdir ``LR``: inputs on the left, the root on the righ
 - An edge goes from an operand to its result and carries the local derivative
   d result / d operand, written ``×0.2411``: the factor `backward()` multiplies the result's
   grad by (`Value.local_grads`). A node's grad is the sum, over the paths from the root, of the
-  products of these factors. Shown by default when at most 60 boxes are drawn.
+  products of these factors. Shown by default when at most 60 boxes and 60 edges are drawn.
 - ``highlight=w1`` draws the paths from the root down to ``w1`` in red, with their factors, and
   the caption adds them up: it is d root / d w1.
 - Values that `autograd.nn` made (labels ``L{i}.N{j}.w{k}|b|z|out``) are grouped in clusters
@@ -47,6 +48,7 @@ __all__ = [
     "GraphTooLargeError",
     "GraphvizNotFoundError",
     "draw",
+    "op_text",
     "save_svg",
     "write_gallery",
 ]
