@@ -16,6 +16,7 @@ from .engine import (
     walk,
 )
 from .functional import derivative, grad, gradient, hessian
+from .gradcheck import GradcheckError, gradcheck
 from .inspect import Explanation, Step, backward_steps, explain, tree
 from .viz import draw, save_svg
 
@@ -25,6 +26,7 @@ __all__ = [
     "AnomalyError",
     "DomainError",
     "Explanation",
+    "GradcheckError",
     "Step",
     "Value",
     "backward_order",
@@ -35,6 +37,7 @@ __all__ = [
     "draw",
     "explain",
     "grad",
+    "gradcheck",
     "gradient",
     "hessian",
     "is_grad_enabled",
