@@ -1,0 +1,764 @@
+#!/usr/bin/env python3
+"""Time this engine side by side with micrograd, PyTorch scalar tensors and plain floats.
+
+    python bench/run.py              # medians of 5, writes bench/results.md  (or: make bench)
+    python bench/run.py --quick      # small sizes, one repeat: the CI smoke test
+
+Everything runs in one process, and the engines take turns inside every repeat, so that a busy
+machine slows them all alike. Workloads:
+
+1. generic graph: one function builds an MLP 2-16-16-1 with ``+``, ``*`` and ``.relu()`` over
+   whatever scalars it is given, batch 50, mean hinge loss; forward + backward.
+2. each engine's own ``nn.MLP`` training step (zero grads, forward, loss, backward, SGD update).
+3. a deep chain of 100k and 1M ops, forward + backward.
+4. a wide sum of 100k values: the builtin ``sum`` against ``autograd.sum``.
+5. memory per node for the graph of workload 1 (tracemalloc).
+
+micrograd (``pip install micrograd==0.1.0``, the ``bench`` extra) and PyTorch (the ``torch`` extra)
+are optional: a missing one is skipped with a note. Times are the CPU time of this process
+(``time.process_time``), which other programs on a shared machine do not inflate; ``--wall``
+uses the wall clock instead. The garbage collector stays on (see `run_interleaved`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gc
+import math
+import platform
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from operator import mul
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # measure the working tree, installed or not
+
+import autograd  # noqa: E402
+
+try:
+    import micrograd.engine
+    import micrograd.nn
+except ImportError:  # pragma: no cover - depends on the environment
+    micrograd = None  # type: ignore[assignment]
+
+try:
+    import torch
+except ImportError:  # pragma: no cover - depends on the environment
+    torch = None  # type: ignore[assignment]
+
+try:
+    import autograd.nn as ag_nn
+    import autograd.optim as ag_optim
+except ImportError:  # pragma: no cover - nn and optim land separately
+    ag_nn = ag_optim = None  # type: ignore[assignment]
+
+OURS, MICROGRAD, TORCH, FLOOR = "autograd", "micrograd", "torch scalar", "plain floats"
+SIZES = (2, 16, 16, 1)
+ALPHA = 1e-4  # L2 weight of micrograd's demo loss, used by every training step
+LR = 1e-3  # small, so that a few timed steps leave the workload as it was
+
+# ---------------------------------------------------------------------------------------------
+# Engines: how to make a leaf, run backward and read numbers, for each scalar type.
+
+
+@dataclass
+class Engine:
+    name: str
+    make: Callable[[float], Any]  # a leaf from a float
+    value: Callable[[Any], float]
+    grad: Callable[[Any], float]
+    walk: Callable[[Any], list[Any]] | None  # every node a root depends on, None if unknown
+
+    @staticmethod
+    def backward(v: Any) -> None:
+        v.backward()
+
+    def zero_grad(self, params: list[Any]) -> None:
+        for p in params:
+            p.grad = None if self.name == TORCH else 0.0
+
+
+def _data(v: Any) -> float:
+    return float(v.data)
+
+
+def _grad(v: Any) -> float:
+    return float(v.grad)
+
+
+def _micrograd_walk(root: Any) -> list[Any]:
+    out, seen = [root], {id(root)}
+    for v in out:  # the list grows while we read it: a breadth-first walk
+        for p in v._prev:
+            if id(p) not in seen:
+                seen.add(id(p))
+                out.append(p)
+    return out
+
+
+def engines() -> tuple[list[Engine], list[str]]:
+    """The scalar engines available here, and notes on the ones that are not."""
+    found = [Engine(OURS, autograd.Value, _data, _grad, autograd.walk)]
+    notes = []
+    if micrograd is not None:
+        found.append(Engine(MICROGRAD, micrograd.engine.Value, _data, _grad, _micrograd_walk))
+    else:
+        notes.append("micrograd skipped: not installed (`pip install 'autograd-scalar[bench]'`).")
+    if torch is not None:
+        torch.set_num_threads(1)
+
+        def make(x: float) -> Any:
+            return torch.tensor(x, dtype=torch.float64, requires_grad=True)
+
+        def value(t: Any) -> float:
+            return float(t.item())
+
+        def grad(t: Any) -> float:
+            return 0.0 if t.grad is None else float(t.grad)
+
+        found.append(Engine(TORCH, make, value, grad, None))
+    else:
+        notes.append("PyTorch skipped: not installed (`pip install 'autograd-scalar[torch]'`).")
+    return found, notes
+
+
+# ---------------------------------------------------------------------------------------------
+# Data and weights, shared by every engine.
+
+
+def moons(n: int, seed: int = 0) -> tuple[list[list[float]], list[float]]:
+    """Two interleaved half circles with noise, labels -1 / +1 (like sklearn's make_moons)."""
+    rng = random.Random(seed)
+    xs, ys = [], []
+    for i in range(n):
+        t = rng.uniform(0.0, math.pi)
+        if i % 2:
+            x = [math.cos(t), math.sin(t)]
+        else:
+            x = [1.0 - math.cos(t), 0.5 - math.sin(t)]
+        xs.append([x[0] + rng.gauss(0.0, 0.1), x[1] + rng.gauss(0.0, 0.1)])
+        ys.append(1.0 if i % 2 else -1.0)
+    return xs, ys
+
+
+def init_weights(seed: int = 1) -> tuple[list[list[list[float]]], list[list[float]]]:
+    """micrograd's initialisation: weights uniform in [-1, 1], biases 0. W[l][j][k], B[l][j]."""
+    rng = random.Random(seed)
+    W = [[[rng.uniform(-1.0, 1.0) for _ in range(nin)] for _ in range(nout)]
+         for nin, nout in zip(SIZES, SIZES[1:], strict=False)]
+    B = [[0.0] * nout for nout in SIZES[1:]]
+    return W, B
+
+
+def copy_weights(W: list[list[list[float]]], B: list[list[float]]) -> tuple[Any, Any]:
+    return [[row[:] for row in layer] for layer in W], [b[:] for b in B]
+
+
+Params = list[list[tuple[list[Any], Any]]]  # layer -> neuron -> (weights, bias)
+
+
+def make_params(make: Callable[[float], Any], W: Sequence[Any], B: Sequence[Any]) -> Params:
+    return [[([make(w) for w in ws], make(b)) for ws, b in zip(Wl, Bl, strict=True)]
+            for Wl, Bl in zip(W, B, strict=True)]
+
+
+def flat(params: Params) -> list[Any]:
+    return [p for layer in params for ws, b in layer for p in (*ws, b)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Workload 1: the same graph-building code for every engine.
+
+
+def generic_loss(params: Params, X: list[list[float]], Y: list[float]) -> Any:
+    """Mean hinge loss of an MLP written with nothing but +, * and .relu()."""
+    last = len(params) - 1
+    losses = []
+    for x, y in zip(X, Y, strict=True):
+        h: list[Any] = x
+        for l, layer in enumerate(params):
+            out = []
+            for ws, b in layer:
+                act = b
+                for w, xi in zip(ws, h, strict=True):
+                    act = act + w * xi
+                out.append(act.relu() if l < last else act)
+            h = out
+        losses.append((1 + -y * h[0]).relu())
+    return sum(losses) * (1.0 / len(losses))
+
+
+class Counted:
+    """A scalar that only counts the ops made with it: the common op count of a graph."""
+
+    ops = 0
+    __slots__ = ("data",)
+
+    def __init__(self, data: float) -> None:
+        self.data = data
+
+    def _new(self, data: float) -> Counted:
+        Counted.ops += 1
+        return Counted(data)
+
+    def __add__(self, other: Any) -> Counted:
+        return self._new(self.data + getattr(other, "data", other))
+
+    def __mul__(self, other: Any) -> Counted:
+        return self._new(self.data * getattr(other, "data", other))
+
+    __radd__, __rmul__ = __add__, __mul__
+
+    def relu(self) -> Counted:
+        return self._new(max(self.data, 0.0))
+
+
+def count_ops(build: Callable[[Callable[[float], Any]], Any]) -> int:
+    Counted.ops = 0
+    build(Counted)
+    return Counted.ops
+
+
+# ---------------------------------------------------------------------------------------------
+# The floor: the same MLP in plain floats, backward written out by hand.
+
+
+def floor_loss_and_grads(
+    W: list[list[list[float]]], B: list[list[float]], X: list[list[float]], Y: list[float]
+) -> tuple[float, list[list[list[float]]], list[list[float]]]:
+    """Mean hinge loss and its gradients, with lists of floats and explicit loops."""
+    gW = [[[0.0] * len(ws) for ws in Wl] for Wl in W]
+    gB = [[0.0] * len(Bl) for Bl in B]
+    scale = 1.0 / len(X)
+    last = len(W) - 1
+    loss = 0.0
+    for x, y in zip(X, Y, strict=True):
+        inputs, pres = [], []  # each layer's input and pre-activation
+        h = x
+        for l in range(last + 1):
+            z = [b + sum(map(mul, ws, h)) for ws, b in zip(W[l], B[l], strict=True)]
+            inputs.append(h)
+            pres.append(z)
+            h = [v if v > 0.0 else 0.0 for v in z] if l < last else z
+        margin = 1.0 - y * h[0]
+        if margin <= 0.0:  # relu of the hinge is flat here: no gradient
+            continue
+        loss += margin * scale
+        d = [-y * scale]  # d loss / d (output of layer l)
+        for l in range(last, -1, -1):
+            if l < last:  # through the relu
+                d = [g if z > 0.0 else 0.0 for g, z in zip(d, pres[l], strict=True)]
+            inp, Wl, gWl, gBl = inputs[l], W[l], gW[l], gB[l]
+            d_in = [0.0] * len(inp)
+            for j, g in enumerate(d):
+                if g == 0.0:
+                    continue
+                gBl[j] += g
+                gWl[j] = [acc + g * xk for acc, xk in zip(gWl[j], inp, strict=True)]
+                d_in = [acc + g * w for acc, w in zip(d_in, Wl[j], strict=True)]
+            d = d_in
+    return loss, gW, gB
+
+
+def floor_step(W: list[list[list[float]]], B: list[list[float]], X: Any, Y: Any) -> float:
+    """One SGD step in plain floats: hinge + L2 loss, gradients, update in place."""
+    loss, gW, gB = floor_loss_and_grads(W, B, X, Y)
+    for Wl, gWl, Bl, gBl in zip(W, gW, B, gB, strict=True):
+        for ws, gws in zip(Wl, gWl, strict=True):
+            loss += ALPHA * sum(map(mul, ws, ws))
+            ws[:] = [w - LR * (g + 2.0 * ALPHA * w) for w, g in zip(ws, gws, strict=True)]
+        loss += ALPHA * sum(map(mul, Bl, Bl))
+        Bl[:] = [b - LR * (g + 2.0 * ALPHA * b) for b, g in zip(Bl, gBl, strict=True)]
+    return loss
+
+
+# ---------------------------------------------------------------------------------------------
+# Workload 2: each engine's own MLP training step.
+
+
+def set_params(params: Sequence[Any], values: Sequence[float]) -> None:
+    if len(params) != len(values):
+        raise ValueError(f"{len(params)} parameters but {len(values)} values")
+    for p, v in zip(params, values, strict=True):
+        p.data = v
+
+
+def flat_floats(W: Any, B: Any) -> list[float]:
+    return [p for Wl, Bl in zip(W, B, strict=True)
+            for ws, b in zip(Wl, Bl, strict=True) for p in (*ws, b)]
+
+
+def ours_step(X: Any, Y: Any, W: Any, B: Any) -> Callable[[], float] | None:
+    """autograd.nn.MLP (a fused `dot` node per neuron), nn.hinge_loss, L2 as one `dot` node,
+    optim.SGD."""
+    if ag_nn is None or ag_optim is None:
+        return None
+    model = ag_nn.MLP(SIZES[0], list(SIZES[1:]))
+    params = model.parameters()
+    set_params(params, flat_floats(W, B))
+    opt = ag_optim.SGD(params, lr=LR)
+
+    def step() -> float:
+        opt.zero_grad()
+        scores: list[Any] = [model(x) for x in X]
+        loss = ag_nn.hinge_loss(scores, Y) + ALPHA * autograd.dot(params, params)
+        loss.backward()
+        opt.step()
+        return loss.data
+
+    return step
+
+
+def micrograd_step(X: Any, Y: Any, W: Any, B: Any) -> Callable[[], float]:
+    model = micrograd.nn.MLP(SIZES[0], list(SIZES[1:]))
+    params = model.parameters()
+    set_params(params, flat_floats(W, B))
+
+    def step() -> float:  # as in micrograd's demo.ipynb
+        model.zero_grad()
+        scores = list(map(model, X))
+        losses = [(1 + -y * s).relu() for y, s in zip(Y, scores, strict=True)]
+        loss = sum(losses) * (1.0 / len(losses)) + ALPHA * sum(p * p for p in params)
+        loss.backward()
+        for p in params:
+            p.data -= LR * p.grad
+        return float(loss.data)
+
+    return step
+
+
+def torch_step(X: Any, Y: Any, W: Any, B: Any, engine: Engine) -> Callable[[], float]:
+    """PyTorch has no scalar MLP: the generic code over 0-d tensors, plus L2 and SGD."""
+    params = make_params(engine.make, W, B)
+    ps = flat(params)
+
+    def step() -> float:
+        for p in ps:
+            p.grad = None
+        loss = generic_loss(params, X, Y) + ALPHA * sum(p * p for p in ps)
+        loss.backward()
+        with torch.no_grad():
+            for p in ps:
+                p -= LR * p.grad
+        return float(loss.item())
+
+    return step
+
+
+# ---------------------------------------------------------------------------------------------
+# Workloads 3 and 4: a deep chain, a wide sum.
+
+
+def chain(engine: Engine, n: int) -> float:
+    """n ops in a row (alternately * and +), forward + backward; returns d out / d x."""
+    x = engine.make(0.5)
+    v = x
+    for _ in range(n // 2):
+        v = v * 0.9999999
+        v = v + 1e-7
+    engine.backward(v)
+    return engine.grad(x)
+
+
+def floor_chain(n: int) -> float:
+    v, local = 0.5, []
+    for _ in range(n // 2):
+        v = v * 0.9999999
+        local.append(0.9999999)
+        v = v + 1e-7
+        local.append(1.0)
+    g = 1.0
+    for d in reversed(local):
+        g *= d
+    return g
+
+
+def recursion_depth(engine: Engine, high: int = 1 << 14) -> int | None:
+    """The shortest chain whose backward raises RecursionError (bisection), or None."""
+    def fails(n: int) -> bool:
+        try:
+            chain(engine, n)
+        except RecursionError:
+            return True
+        return False
+
+    if not fails(high):
+        return None
+    low = 2  # chain(2) works
+    while high - low > 2:  # chains have even lengths
+        mid = (low + high) // 4 * 2
+        low, high = (low, mid) if fails(mid) else (mid, high)
+    return high
+
+
+def pairwise_sum(values: list[Any]) -> Any:
+    """A balanced tree of additions: log2(n) deep, so recursive engines survive it."""
+    while len(values) > 1:
+        paired = [a + b for a, b in zip(values[::2], values[1::2], strict=False)]
+        values = paired + values[len(values) - len(values) % 2:]
+    return values[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Timing and memory.
+
+
+CLOCK = time.process_time
+
+
+def run_interleaved(cases: dict[str, Callable[[], Any]], repeats: int,
+                    gc_off: bool = False) -> dict[str, list[float]]:
+    """Seconds per call of each case, one warm-up call each, cases taking turns every repeat.
+
+    Objects alive before the run (imported modules: PyTorch alone brings ~150,000) are moved out
+    of the collector's sight with `gc.freeze()`, so that a full collection costs what the
+    workload itself allocated, whichever libraries happen to be loaded. ``gc_off`` times the
+    calls with the collector disabled, to show what it costs.
+    """
+    gc.collect()
+    gc.freeze()
+    for fn in cases.values():
+        gc.collect()
+        fn()
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(repeats):
+        for name, fn in cases.items():
+            gc.collect()
+            if gc_off:
+                gc.disable()
+            try:
+                t0 = CLOCK()
+                fn()
+                times[name].append(CLOCK() - t0)
+            finally:
+                gc.enable()
+    return times
+
+
+def graph_memory(build: Callable[[], Any], walk: Callable[[Any], list[Any]] | None,
+                 existing: list[Any]) -> tuple[int, int, int | None]:
+    """(bytes still held after building the graph, peak bytes while building it, nodes the
+    build created: the graph walk minus the `existing` parameters)."""
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    root = build()
+    held, peak = (b - before for b in tracemalloc.get_traced_memory())
+    tracemalloc.stop()
+    if walk is None:
+        return held, peak, None
+    old = {id(p) for p in existing}
+    return held, peak, sum(1 for v in walk(root) if id(v) not in old)
+
+
+# ---------------------------------------------------------------------------------------------
+# Report.
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1e3:,.1f}" if seconds >= 0.01 else f"{seconds * 1e3:,.2f}"
+
+
+def median(times: list[float]) -> float:
+    return statistics.median(times)
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+class Report:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.goals: list[str] = []
+
+    def add(self, *lines: str) -> None:
+        self.lines.extend(lines)
+        for line in lines:
+            print(line, flush=True)
+
+    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        self.add("| " + " | ".join(header) + " |",
+                 "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|")
+        self.add(*("| " + " | ".join(row) + " |" for row in rows))
+        self.add("")
+
+    def goal(self, text: str, ok: bool | None, measured: str) -> None:
+        status = "SKIP" if ok is None else "PASS" if ok else "FAIL"
+        self.goals.append(f"- **{status}** {text}: {measured}")
+
+
+def timing_rows(times: dict[str, list[float]], ours: str) -> list[list[str]]:
+    """Median, range and the ratio to our median for each case."""
+    base = median(times[ours])
+    rows = []
+    for name, ts in times.items():
+        m = median(ts)
+        ratio = "1" if name == ours else f"{m / base:.2f}"
+        rows.append([name, ms(m), f"{ms(min(ts))} – {ms(max(ts))}", ratio])
+    return rows
+
+
+TIME_HEADER = ["engine", "median ms", "min – max ms", "time / ours"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true",
+                        help="one repeat and small sizes (a smoke test, ~30 s)")
+    parser.add_argument("--repeats", type=int, default=None, help="timed repeats (default 5)")
+    parser.add_argument("--wall", action="store_true",
+                        help="time with the wall clock instead of this process's CPU time")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md",
+                        help="where to write the Markdown report (default bench/results.md)")
+    args = parser.parse_args(argv)
+    global CLOCK
+    CLOCK = time.perf_counter if args.wall else time.process_time
+    quick = args.quick
+    repeats = args.repeats or (1 if quick else 5)
+    batch = 10 if quick else 50
+    depths = [10_000] if quick else [100_000, 1_000_000]
+    width = 10_000 if quick else 100_000
+
+    found, notes = engines()
+    by_name = {e.name: e for e in found}
+    X, Y = moons(batch)
+    W, B = init_weights()
+    rep = Report()
+    command = "python bench/run.py" + (" --quick" if quick else "")
+    if args.repeats:
+        command += f" --repeats {args.repeats}"
+    if args.wall:
+        command += " --wall"
+    rep.add("# Benchmarks", "",
+            f"Reproduce with `{command}` (full run: `make bench`). Medians of {repeats} "
+            "interleaved repeats in one process after one warm-up call each, in "
+            + ("wall-clock time" if args.wall else "CPU time of the process "
+               "(`time.process_time`: other programs on the machine do not inflate it)")
+            + ". The garbage "
+            "collector stays on; objects alive before a workload (imported modules) are frozen "
+            "out of its sight (`gc.freeze()`), and an untimed `gc.collect()` runs before each "
+            "call, so no engine pays for another's garbage (nor micrograd for collecting its "
+            "own cyclic graphs, which favours it).", "",
+            f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
+            f"- Python {platform.python_version()} ({platform.python_implementation()}), "
+            f"{platform.system()} {platform.machine()}",
+            f"- CPU: {cpu_model()}",
+            f"- autograd {autograd.__version__} (this tree), micrograd "
+            + ("0.1.0" if micrograd is not None else "missing") + ", torch "
+            + (torch.__version__ + " (float64, 1 thread)" if torch is not None else "missing"),
+            *(f"- {note}" for note in notes), "")
+
+    # 1. generic graph -----------------------------------------------------------------------
+    params = {e.name: make_params(e.make, W, B) for e in found}
+
+    def generic(e: Engine) -> Callable[[], float]:
+        def run() -> float:
+            loss = generic_loss(params[e.name], X, Y)
+            e.backward(loss)
+            return e.value(loss)
+
+        return run
+
+    cases: dict[str, Callable[[], Any]] = {e.name: generic(e) for e in found}
+    cases[FLOOR] = lambda: floor_loss_and_grads(W, B, X, Y)[0]
+    ops = count_ops(lambda make: generic_loss(make_params(make, W, B), X, Y))
+    check = cross_check(found, params, W, B, X, Y)
+    rep.add(f"## 1. Generic graph: MLP 2-16-16-1, batch {batch}, mean hinge loss, "
+            "forward + backward", "",
+            f"The same function builds the graph from each engine's scalars ({ops:,} ops: "
+            "`+`, `*`, `.relu()`); the floor is the same network in plain floats with a "
+            f"hand-written backward. {check}", "")
+    t1 = run_interleaved(cases, repeats)
+    t1_off = run_interleaved(cases, repeats, gc_off=True)
+    rows = timing_rows(t1, OURS)
+    for row, off in zip(rows, timing_rows(t1_off, OURS), strict=True):
+        row += [off[1], off[3]]
+    rep.table([*TIME_HEADER, "median ms, gc off", "time / ours, gc off"], rows)
+    ratio_goals(rep, t1)
+
+    # 2. own nn.MLP training step -----------------------------------------------------------
+    rep.add(f"## 2. Own MLP training step: 2-16-16-1, batch {batch}, hinge + L2 loss, "
+            "backward, SGD", "")
+    steps: dict[str, Callable[[], float]] = {}
+    ours = ours_step(X, Y, W, B)
+    if ours is not None:
+        steps[OURS + " (nn.MLP, fused dot)"] = ours
+    else:
+        rep.add("autograd.nn or autograd.optim is missing: our row is missing.", "")
+    if MICROGRAD in by_name:
+        steps[MICROGRAD + " (nn.MLP)"] = micrograd_step(X, Y, W, B)
+    if TORCH in by_name:
+        steps[TORCH + " (generic code)"] = torch_step(X, Y, W, B, by_name[TORCH])
+    fW, fB = copy_weights(W, B)
+    steps[FLOOR] = lambda: floor_step(fW, fB, X, Y)
+    losses = {name: step() for name, step in steps.items()}  # the first step, from W and B
+    spread = max(losses.values()) - min(losses.values())
+    if spread > 1e-9:
+        raise AssertionError(f"the training steps disagree on the first loss: {losses}")
+    rep.add("Each step starts from the same weights; the first step's loss agrees across "
+            f"engines to {spread:.1e}. autograd uses `nn.MLP`, `nn.hinge_loss`, the L2 term as "
+            "one `dot` node and `optim.SGD`; micrograd its `nn.MLP` and the loss of its demo "
+            "notebook; PyTorch has no scalar MLP, so it runs the generic code of workload 1 "
+            "over 0-d tensors.", "")
+    t2 = run_interleaved(steps, repeats)
+    if ours is not None:
+        rep.table(TIME_HEADER, timing_rows(t2, OURS + " (nn.MLP, fused dot)"))
+        ratio = median(t2[OURS + " (nn.MLP, fused dot)"]) / median(t2[FLOOR])
+        rep.goal("own nn.MLP training step at most 3x the plain-float floor", ratio <= 3.0,
+                 f"{ratio:.2f}x the floor")
+    else:
+        rep.table(["engine", "median ms"], [[n, ms(median(t))] for n, t in t2.items()])
+        rep.goal("own nn.MLP training step at most 3x the plain-float floor", None,
+                 "autograd.nn.MLP missing")
+
+    # 3. deep chain -------------------------------------------------------------------------
+    rep.add("## 3. Deep chain: n ops in a row (`v * c`, `v + c`), forward + backward", "")
+    rows = []
+    chain_medians: dict[int, float] = {}
+    depth = recursion_depth(by_name[MICROGRAD]) if MICROGRAD in by_name else None
+    for n in depths:
+        cases = {OURS: partial(chain, by_name[OURS], n)}
+        if TORCH in by_name and n <= 100_000:
+            cases[TORCH] = partial(chain, by_name[TORCH], n)
+        cases[FLOOR] = partial(floor_chain, n)
+        t = run_interleaved(cases, repeats)
+        chain_medians[n] = median(t[OURS])
+        for row in timing_rows(t, OURS):
+            rows.append([f"{n:,}", *row])
+        if TORCH in by_name and n > 100_000:
+            rows.append([f"{n:,}", TORCH, "not run (time)", "", ""])
+        if MICROGRAD in by_name:
+            rows.append([f"{n:,}", MICROGRAD,
+                         f"RecursionError at depth {depth:,}" if depth else "?", "", ""])
+    rep.table(["n", *TIME_HEADER], rows)
+    if depth is not None:
+        rep.add(f"micrograd's recursive topological sort raises RecursionError from a chain of "
+                f"{depth:,} ops on (bisection; Python's recursion limit is "
+                f"{sys.getrecursionlimit():,}), so it was not timed on long chains.", "")
+    if 1_000_000 in chain_medians:
+        growth = chain_medians[1_000_000] / chain_medians[100_000]
+        rep.goal("1M-node chain completes, 1M / 100k time at most 12x", growth <= 12.0,
+                 f"completed in {ms(chain_medians[1_000_000])} ms, 1M / 100k = {growth:.2f}x")
+    else:
+        rep.goal("1M-node chain completes, 1M / 100k time at most 12x", None,
+                 "not run in quick mode")
+
+    # 4. wide sum ---------------------------------------------------------------------------
+    rep.add(f"## 4. Wide sum of {width:,} values, forward + backward", "")
+    rep.add(*wide_sum(rep, by_name, width, repeats))
+
+    # 5. memory -----------------------------------------------------------------------------
+    rep.add(f"## 5. Memory: the graph of workload 1 (batch {batch}), tracemalloc", "",
+            "Bytes still allocated after the forward pass (the graph, held for backward; the "
+            "peak while building it is close), divided by the nodes the engine created (a "
+            f"graph walk, parameters excluded) and by the {ops:,} ops the code performs.", "")
+    mem_rows, per_node = [], {}
+    for e in found:
+        fresh = make_params(e.make, W, B)
+        held, peak, nodes = graph_memory(partial(generic_loss, fresh, X, Y), e.walk, flat(fresh))
+        if nodes is None:
+            mem_rows.append([e.name, "n/a", "n/a", "n/a", "n/a", "n/a (tensors live in C++ "
+                             "memory, which tracemalloc does not see)"])
+            continue
+        per_node[e.name] = held / nodes
+        mem_rows.append([e.name, f"{held:,}", f"{peak:,}", f"{nodes:,}",
+                         f"{held / nodes:,.0f}", f"{held / ops:,.0f}"])
+    rep.table(["engine", "bytes held", "peak bytes", "nodes", "bytes / node", "bytes / op"],
+              mem_rows)
+    if MICROGRAD in per_node:
+        share = per_node[OURS] / per_node[MICROGRAD]
+        rep.goal("memory at most 1/5 of micrograd's bytes per node", share <= 0.2,
+                 f"{per_node[OURS]:.0f} vs {per_node[MICROGRAD]:.0f} bytes per node "
+                 f"= 1/{1 / share:.1f}")
+    else:
+        rep.goal("memory at most 1/5 of micrograd's bytes per node", None, "micrograd missing")
+
+    rep.add("## Goals (issue 6)", "", *rep.goals, "")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(rep.lines).rstrip() + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+def cross_check(found: list[Engine], params: dict[str, Params], W: Any, B: Any,
+                X: Any, Y: Any) -> str:
+    """Run workload 1 once per engine and compare loss and gradients with the floor."""
+    want_loss, gW, gB = floor_loss_and_grads(W, B, X, Y)
+    want = flat_floats(gW, gB)
+    worst = 0.0
+    for e in found:
+        ps = flat(params[e.name])
+        e.zero_grad(ps)
+        loss = generic_loss(params[e.name], X, Y)
+        e.backward(loss)
+        got = [e.grad(p) for p in ps]
+        worst = max(worst, abs(e.value(loss) - want_loss),
+                    *(abs(g - w) for g, w in zip(got, want, strict=True)))
+        if worst > 1e-9:
+            raise AssertionError(f"{e.name} disagrees with the floor by {worst:g}")
+    return (f"Cross-check: every engine's loss and {len(want)} parameter gradients match the "
+            f"floor (largest difference {worst:.1e}).")
+
+
+def ratio_goals(rep: Report, t: dict[str, list[float]]) -> None:
+    """The summary line of workload 1 and its two goals."""
+    ours = median(t[OURS])
+    parts = [f"{median(t[name]) / ours:.2f}x faster than {name}"
+             for name in (MICROGRAD, TORCH) if name in t]
+    parts.append(f"{ours / median(t[FLOOR]):.2f}x the time of the plain-float floor")
+    rep.add("autograd: " + ", ".join(parts) + ".", "")
+    for name, factor in ((MICROGRAD, 4.0), (TORCH, 10.0)):
+        text = f"generic graph at least {factor:g}x faster than {name}"
+        if name in t:
+            speedup = median(t[name]) / ours
+            rep.goal(text, speedup >= factor, f"{speedup:.2f}x faster")
+        else:
+            rep.goal(text, None, f"{name} not installed")
+
+
+def wide_sum(rep: Report, by_name: dict[str, Engine], n: int, repeats: int) -> list[str]:
+    """Time the sum cases; return notes (the table goes straight into the report)."""
+    rng = random.Random(2)
+    data = [rng.uniform(-1.0, 1.0) for _ in range(n)]
+    notes = []
+    ours_leaves: list[Any] = [autograd.Value(x) for x in data]
+    cases: dict[str, Callable[[], Any]] = {
+        "autograd: autograd.sum (one fused node)": lambda: autograd.sum(ours_leaves).backward(),
+        "autograd: builtin sum (a chain of n nodes)": lambda: sum(ours_leaves).backward(),
+    }
+    if MICROGRAD in by_name:
+        m_leaves = [micrograd.engine.Value(x) for x in data]
+        cases["micrograd: pairwise sum (log2 n deep)"] = lambda: pairwise_sum(m_leaves).backward()
+        try:
+            sum(m_leaves).backward()
+        except RecursionError:
+            notes.append(f"micrograd with the builtin sum: RecursionError in backward "
+                         f"(a chain {n:,} deep), so it is timed with a pairwise sum instead.")
+    if TORCH in by_name:
+        t_leaves = [by_name[TORCH].make(x) for x in data]
+        cases["torch: builtin sum"] = lambda: sum(t_leaves).backward()
+        cases["torch: torch.stack(values).sum()"] = lambda: torch.stack(t_leaves).sum().backward()
+    cases[FLOOR + ": sum(floats), grads [1.0] * n"] = lambda: (sum(data), [1.0] * len(data))
+    t = run_interleaved(cases, repeats)
+    rep.table(TIME_HEADER, timing_rows(t, "autograd: autograd.sum (one fused node)"))
+    return [*notes, ""] if notes else []
+
+
+if __name__ == "__main__":
+    sys.exit(main())
