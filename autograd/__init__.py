@@ -18,6 +18,7 @@ from .engine import (
 from .functional import derivative, grad, gradient, hessian
 from .gradcheck import GradcheckError, gradcheck
 from .inspect import Explanation, Step, backward_steps, explain, tree
+from .nn import load, save
 from .viz import draw, save_svg
 
 __version__ = "0.1.0"
@@ -41,7 +42,9 @@ __all__ = [
     "gradient",
     "hessian",
     "is_grad_enabled",
+    "load",
     "no_grad",
+    "save",
     "save_svg",
     "sum",
     "tree",

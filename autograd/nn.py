@@ -451,10 +451,10 @@ def _logits_rows(logits: Sequence[Any], op: str) -> list[Sequence[Operand]]:
 
 def softmax(values: Sequence[Operand]) -> list[Value]:
     """``exp(v_i) / sum_j exp(v_j)``, with the largest value subtracted first (no overflow)."""
-    (row,) = _logits_rows(values, "softmax")
-    if len(row) != len(values):  # a batch (list of lists) was passed
-        raise ValueError("softmax: expected one list of numbers or Values, not a batch")
-    exps = _shifted_exps(row)
+    if not all(map(_is_scalar, values)) or isinstance(values, (str, bytes)) or not values:
+        raise ValueError("softmax: expected one non-empty list of numbers or Values, "
+                         "not a batch or anything else")
+    exps = _shifted_exps(values)
     total = engine.sum(exps)
     return [e / total for e in exps]
 
