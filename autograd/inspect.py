@@ -16,6 +16,7 @@ All walks are iterative: a graph a million nodes deep is fine.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import html
 import math
@@ -366,9 +367,21 @@ def explain(root: Value, wrt: Value, *, top: int = 10, fold: bool | None = None)
     the labeled nodes around them; ``fold=False`` shows every node. Cost: linear in the size
     of the graph, whatever the number of paths (plus ``top``-best bookkeeping).
     """
+    paused = gc.isenabled()  # many small objects and no cycles: the collector only costs time
+    gc.disable()
+    try:
+        return _explain(root, wrt, top, fold)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _explain(root: Value, wrt: Value, top: int, fold: bool | None) -> Explanation:
     for what, v in (("root", root), ("wrt", wrt)):
         if not isinstance(v, Value):
             raise TypeError(f"explain: {what} must be a Value, not {type(v).__name__}")
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ValueError(f"explain: top must be an int >= 1, not {top!r}")
     names = _Names()
     if wrt is root:
         return Explanation(root, wrt, 1.0, 1, (Path((root,), (), 1.0),), (), False, 1, names)
@@ -436,15 +449,20 @@ def explain(root: Value, wrt: Value, *, top: int = 10, fold: bool | None = None)
 
     def listed(nodes: list[Value], n: int) -> tuple[Path, ...]:
         paths = _best_paths(nodes, edges, top)  # the largest first, but when all are there,
-        if len(paths) == n:  # list them in operand order, as a derivation by hand does
+        if 1 < len(paths) == n:  # list them in operand order, as a derivation by hand does
             paths = tuple(sorted(paths, key=lambda p: [pos[v] for v in p.nodes]))
         return paths
 
     chain = []
     for i, nodes in enumerate(members):
-        nodes.append(kept[i + 1])
-        n = below[nodes[0]] // below[nodes[-1]]
-        chain.append(Segment(nodes[0], nodes[-1], _sum_paths(nodes, edges), n, listed(nodes, n)))
+        end = kept[i + 1]
+        if len(nodes) == 1:  # a single edge (the common case in a long chain)
+            w = edges[nodes[0]][end]
+            chain.append(Segment(nodes[0], end, w, 1, (Path((nodes[0], end), (w,), w),)))
+            continue
+        nodes.append(end)
+        n = below[nodes[0]] // below[end]
+        chain.append(Segment(nodes[0], end, _sum_paths(nodes, edges), n, listed(nodes, n)))
     paths = chain[0].paths if len(chain) == 1 else listed(stops, total)
     return Explanation(root, wrt, value, total, paths, tuple(chain), fold, count[root], names)
 

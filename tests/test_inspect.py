@@ -158,6 +158,24 @@ def test_unlabeled_graph_uses_op_names() -> None:
     assert e.value == a.grad
 
 
+def test_folding_falls_back_to_every_node_when_it_would_cost_too_much() -> None:
+    x = Value(0.5, "x")
+    u = x
+    for _ in range(2000):  # a long unlabeled region below many labeled nodes
+        u = u * 1.0001
+    tops = [u * (k / 100) for k in range(100)]
+    for k, t in enumerate(tops):
+        t.label = f"t{k}"
+    root = autograd.sum(tops)
+    root.label = "root"
+    e = explain(root, x)
+    assert not e.folded and e.n_paths == 100
+    root.backward()
+    assert e.value == x.grad
+    with pytest.raises(ValueError, match="top must be an int >= 1"):
+        explain(root, x, top=0)
+
+
 def test_html_table_escapes_labels() -> None:
     x = Value(1.0, "<script>alert(1)</script>")
     y = x * 3.0
