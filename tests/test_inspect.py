@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, backward_order, detect_anomaly, walk
 from autograd.examples import seed004
 from autograd.inspect import backward_steps, explain, fmt, tree
+from autograd.testing import Expression, expressions
 
 
 def same(a: float, b: float) -> bool:
@@ -327,7 +328,6 @@ def graphs(draw: st.DrawFn) -> list[Value]:
     return [*nodes[:-1], root]
 
 
-@settings(max_examples=150, deadline=None)
 @given(graphs())
 def test_backward_steps_give_backward_exactly(nodes: list[Value]) -> None:
     root = nodes[-1]
@@ -348,7 +348,6 @@ def test_backward_steps_give_backward_exactly(nodes: list[Value]) -> None:
                 assert s.skipped or same(p.contribution, p.local * s.grad)
 
 
-@settings(max_examples=150, deadline=None)
 @given(graphs(), st.data())
 def test_explain_value_is_the_gradient(nodes: list[Value], data: st.DataObject) -> None:
     root = nodes[-1]
@@ -373,6 +372,18 @@ def test_explain_value_is_the_gradient(nodes: list[Value], data: st.DataObject) 
             assert math.fsum(p.product for p in e.paths) == pytest.approx(
                 e.value, rel=1e-9, abs=1e-12)
     str(e), e._repr_html_()
+
+
+@given(expressions(max_ops=25), st.data())
+def test_explain_and_steps_on_the_shared_random_programs(expr: Expression,
+                                                        data: st.DataObject) -> None:
+    """Every op of the engine (autograd.testing's programs label each result v<k>)."""
+    registers = expr.program.run([Value(x, f"x{i}") for i, x in enumerate(expr.inputs)])
+    root = registers[-1]
+    wrt = data.draw(st.sampled_from(registers))
+    explained = explain(root, wrt)
+    list(root.backward_steps())
+    assert same(explained.value, wrt.grad if wrt is not root else 1.0)
 
 
 def count_paths(root: Value, wrt: Value) -> int:
