@@ -345,33 +345,42 @@ def demo(out: Path) -> int:
           f"{net.out_o1.local_grads[0]:.10f},\n{net.w5.grad:.10f} and "
           f"{net.w5.data - eta * net.w5.grad:.10f}.)")
 
-    title("5. A small network learns two moons: MLP(2, [16, 16, 1]), hinge loss, Adam")
+    title("5. A small network learns two moons: MLP(2, [8, 8, 1]), hinge loss, Adam")
     from .data import make_moons
-    from .nn import MLP, hinge_loss
+    from .nn import MLP
     from .optim import Adam
     from .train import accuracy, fit
 
     X, labels = make_moons(100, noise=0.1, seed=0)
     y = [2.0 * t - 1.0 for t in labels]  # the hinge loss wants -1 / +1
-    model = MLP(2, [16, 16, 1], activation="relu", seed=0)
+    model = MLP(2, [8, 8, 1], activation="relu", seed=0)
     history = fit(model, X, y, loss="hinge", optimizer=Adam(model.parameters(), lr=0.05),
-                  epochs=60)
+                  epochs=100)
     print(f"loss {history[0]['loss']:.4f} -> {history[-1]['loss']:.4f}, "
           f"accuracy {accuracy(model, X, y):.0%} on the {len(X)} training points")
     print(_ascii_map(model, X, labels))
 
+    sample = [Value(X[0][0], "x1"), Value(X[0][1], "x2")]
+    score = model(sample)
+    assert isinstance(score, Value)  # one output
+    score.label = "score"
+    first_layer = [p for p in model.parameters() if p.label.startswith("L1.")]
+    chain = next((e for e in (explain(score, p) for p in first_layer) if e.value != 0.0), None)
+    if chain is not None:
+        print(f"\nThe same chain rule inside the trained network, at the point "
+              f"({fmt(X[0][0])}, {fmt(X[0][1])}):\nhow its score depends on the first-layer "
+              f"weight {chain.wrt.label} (a relu that is off passes 0).\n")
+        print(chain)
+    score.backward()
+
     title(f"6. Pictures of the graphs (SVG) in {out}")
     from .viz import GraphvizNotFoundError, draw, save_svg
 
-    sample = [Value(X[0][0], "x1"), Value(X[0][1], "x2")]
-    loss = hinge_loss([model(sample)], [y[0]])  # type: ignore[list-item]
-    loss.label = "loss"
-    loss.backward()
     pictures: list[tuple[str, Value, dict[str, Any]]] = [
         ("seed004.svg", net.E_total, {"params": net.weights(), "inputs": [net.i1, net.i2]}),
         ("seed004_w1.svg", net.E_total, {"params": net.weights(), "inputs": [net.i1, net.i2],
                                          "highlight": net.w1}),
-        ("mlp_neurons.svg", loss, {"inputs": sample, "collapse": "neuron"}),
+        ("mlp_neurons.svg", score, {"inputs": sample, "collapse": "neuron"}),
     ]
     out.mkdir(parents=True, exist_ok=True)
     for filename, root, options in pictures:

@@ -126,6 +126,7 @@ def _expr(v: Value, name: Callable[[Value], str], most: int = 8) -> str:
 
 
 _SYMBOLS = {"rsub": "-", "rdiv": "/", "rpow": "**"}
+_SUMS = ("+", "-", "sum")
 
 
 def _sum_text(terms: Sequence[float]) -> str:
@@ -430,10 +431,10 @@ def _explain(root: Value, wrt: Value, top: int, fold: bool | None) -> Explanatio
             above[b] = above.get(b, 0) + above[a]
     total = below[root]
     cuts = [a for a in stops if above[a] * below[a] == total]
-    # A cut reached from the previous one by a single edge of exactly 1 (a sum) says nothing:
+    # A cut that is a term of a sum (a single edge of exactly 1 from a + node) says nothing:
     # merge it away, so that ∂E_total/∂E_o1 × ∂E_o1/∂out_o1 reads ∂E_total/∂out_o1 as in seed 004.
     inner = [d for prev, d in zip(cuts, cuts[1:-1], strict=False)
-             if not (below[prev] == below[d] and edges[prev][d] == 1.0)]
+             if not (prev.op in _SUMS and below[prev] == below[d] and edges[prev][d] == 1.0)]
     kept = [cuts[0], *inner, cuts[-1]]
     index = {d: i for i, d in enumerate(kept)}
     part: dict[Value, int] = {}

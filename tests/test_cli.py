@@ -206,7 +206,8 @@ def test_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
                  " w5⁺ = 0.25 - 1 × (-0.018375022) = 0.268375022",
                  "= (-0.007719579 + 0.025367174) × 0.240960084 × 0.1",
                  "∂E_total/∂w5 = ∂E_total/∂out_o1 × ∂out_o1/∂l_o1 × ∂l_o1/∂w5",
-                 "step 27: ", "accuracy 100% on the 100 training points"]:
+                 "step 27: ", "accuracy 100% on the 100 training points",
+                 "sums 8 paths:", "8 paths from score to L1.N"]:
         assert line in out
     assert out.rstrip().splitlines()[-1] == f"Output folder: {out_dir.resolve()}"
     written = sorted(p.name for p in out_dir.iterdir())

@@ -130,6 +130,14 @@ def test_unit_factor_at_a_cut_is_merged_but_sums_are_kept() -> None:
     assert [s.start.label for s in e.chain] == ["E_total", "out_o1"]
     e = explain(net.l_o1, net.b2)  # a single edge of exactly 1 stays
     assert e.value == 1.0 and len(e.chain) == 1 and str(e) == "∂l_o1/∂b2 = 1"
+    x = Value(0.5, "x")
+    z = x * 3.0
+    z.label = "z"
+    out = z.relu()
+    out.label = "out"
+    e = explain(out, x)  # relu' = 1 is a step worth showing, not a term of a sum
+    assert [(s.start, s.end) for s in e.chain] == [(out, z), (z, x)]
+    assert "= 1 × 3" in str(e)
 
 
 def test_unlabeled_nodes_fold_into_one_factor_summing_their_paths() -> None:
