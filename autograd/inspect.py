@@ -160,11 +160,12 @@ class ParentStep:
     after: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Step:
     """One node of the backward pass: its upstream gradient d root / d node, and what it adds
     into each parent. ``skipped`` is True when the upstream gradient is 0: as in `backward()`,
-    nothing flows (the parents are listed with contribution 0)."""
+    nothing flows (the parents are listed with contribution 0). Its repr is the readable
+    block, so that ``next(steps)`` in the REPL shows the step."""
 
     index: int
     node: Value
@@ -189,6 +190,8 @@ class Step:
         if len(self.parents) > most:
             lines.append(f"  … {len(self.parents) - most} more parents (see .parents)")
         return "\n".join(lines)
+
+    __repr__ = __str__
 
 
 def backward_steps(root: Value, grad: float = 1.0) -> Iterator[Step]:
@@ -258,7 +261,7 @@ class Segment:
     paths: tuple[Path, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Explanation:
     """∂root/∂wrt as the chain rule; ``str()`` writes the derivation, Jupyter shows a table.
 
@@ -270,6 +273,8 @@ class Explanation:
     - ``folded``: True when unlabeled intermediate nodes were folded into the factors between
       labeled ones (then a factor is the partial derivative between two labeled nodes, and
       ``n_paths`` counts paths between labeled nodes; ``n_node_paths`` counts them node by node).
+
+    Its repr is the derivation too, so that ``explain(loss, w)`` in the REPL shows it.
     """
 
     root: Value
@@ -283,9 +288,7 @@ class Explanation:
     names: _Names = field(repr=False)
 
     def __repr__(self) -> str:
-        n = self.names
-        return (f"<Explanation ∂{n.sym(self.root)}/∂{n.sym(self.wrt)} = {fmt(self.value)} "
-                f"over {_count(self.n_paths)} path{'s' * (self.n_paths != 1)}>")
+        return str(self)
 
     def __str__(self) -> str:
         n = self.names

@@ -59,6 +59,7 @@ def test_explain_w5_is_seed_004s_derivation() -> None:
     assert "-0.147692493 × 0.209071673 × 0.595078474" in text
     assert text.endswith("= -0.018375022")
     assert fmt(e.value) == "-0.018375022"  # full precision: -0.01837502154...
+    assert repr(e) == text
 
 
 def test_explain_w1_sums_the_two_branches_first() -> None:
@@ -255,6 +256,7 @@ def test_steps_of_seed_004() -> None:
     assert ("∂out_o1/∂l_o1 = 0.209071673 × upstream -0.147692493 = -0.030878317    "
             "l_o1.grad: 0 -> -0.030878317") in str(step)
     assert str(step).startswith(f"step {step.index}: out_o1 = sigmoid(l_o1)    grad -0.147692493")
+    assert repr(step) == str(step)  # next(steps) in the REPL shows the block
     agrees(net.w5.grad, "-0.018375021")
     agrees(net.w1.grad, "0.000425237")
 
