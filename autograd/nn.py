@@ -207,11 +207,10 @@ class Neuron(Module):
 
     def __call__(self, x: Sequence[Operand]) -> Value:
         z = dot(self.w, x, self.b)
+        z.label = self._z_label
         act = self._act
         if act is None:
-            z.label = self._z_label
             return z
-        z.label = self._z_label
         out = act(z)
         out.label = self._out_label
         return out
@@ -294,7 +293,7 @@ class MLP(Module):
     else a list of Values. Layers are labeled ``L1``, ``L2``, ...
     """
 
-    __slots__ = ("nin", "nouts", "activation", "layers", "_neurons")
+    __slots__ = ("nin", "nouts", "activation", "layers")
 
     def __init__(
         self,
@@ -321,13 +320,12 @@ class MLP(Module):
                   name=f"L{i + 1}", rng=rng)
             for i in range(len(nouts))
         ]
-        self._neurons = [layer.neurons for layer in self.layers]
 
     def __call__(self, x: Sequence[Operand]) -> Value | list[Value]:
         if len(x) != self.nin:
             raise ValueError(f"MLP: expected {self.nin} inputs, got {len(x)}")
-        for neurons in self._neurons:
-            x = [n(x) for n in neurons]
+        for layer in self.layers:
+            x = [n(x) for n in layer.neurons]
         return x[0] if len(x) == 1 else x  # type: ignore[return-value]
 
     def named_parameters(self) -> list[tuple[str, Value]]:
@@ -356,26 +354,27 @@ def _pairs(pred: Nested, target: Nested, op: str) -> tuple[list[Value], list[Ope
     in `pred` become Values."""
     ps: list[Value] = []
     ts: list[Operand] = []
-    stack: list[tuple[Any, Any, str]] = [(pred, target, "")]
-    while stack:
-        p, t, where = stack.pop()
-        if _is_scalar(p) and _is_scalar(t):
+
+    def walk(p: Any, t: Any, where: str) -> None:
+        p_scalar, t_scalar = _is_scalar(p), _is_scalar(t)
+        if p_scalar and t_scalar:
             ps.append(p if isinstance(p, Value) else Value(p))
             ts.append(t)
-            continue
-        for name, x in (("pred", p), ("target", t)):
-            if not _is_scalar(x) and (isinstance(x, (str, bytes)) or
-                                      not isinstance(x, Sequence)):
+            return
+        for name, x, scalar in (("pred", p, p_scalar), ("target", t, t_scalar)):
+            if not scalar and (isinstance(x, (str, bytes)) or not isinstance(x, Sequence)):
                 raise TypeError(f"{op}: {name}{where} is a {type(x).__name__}; "
                                 "expected a number, a Value or a list")
-        if _is_scalar(p) or _is_scalar(t):
-            raise ValueError(f"{op}: pred{where} and target{where} differ in shape "
-                             f"(one is a number, the other a list of {len(p or t)})")
+        if p_scalar or t_scalar:
+            raise ValueError(f"{op}: pred{where} and target{where} differ in shape (one is "
+                             f"a number, the other a list of {len(t if p_scalar else p)})")
         if len(p) != len(t):
             raise ValueError(f"{op}: pred{where} has {len(p)} items but target{where} "
                              f"has {len(t)}")
-        stack.extend((pi, ti, f"{where}[{i}]") for i, (pi, ti) in reversed(
-            list(enumerate(zip(p, t, strict=True)))))
+        for i, (pi, ti) in enumerate(zip(p, t, strict=True)):
+            walk(pi, ti, f"{where}[{i}]")
+
+    walk(pred, target, "")
     if not ps:
         raise ValueError(f"{op}: empty input")
     return ps, ts
@@ -410,7 +409,8 @@ def binary_cross_entropy(p: Nested, y: Nested) -> Value:
     """``-(y log p + (1 - y) log(1 - p))``, mean; p are probabilities in [0, 1].
 
     Each log is clamped at -100, as in PyTorch, so p = 0 or 1 gives a large finite loss
-    (100 per element) instead of infinity; a clamped log passes no gradient.
+    (100 per element) instead of infinity. A clamped log passes no gradient here (PyTorch's
+    hand-written backward gives a huge one instead); elsewhere the gradients agree.
     """
     ps, ys = _pairs(p, y, "binary_cross_entropy")
     terms = []

@@ -335,6 +335,8 @@ def test_loss_errors_name_the_problem() -> None:
         mse_loss([Value(1.0), Value(2.0)], [1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match=r"l1_loss: pred\[1\] and target\[1\] differ in shape"):
         l1_loss([Value(1.0), [Value(2.0)]], [1.0, 2.0])
+    with pytest.raises(ValueError, match="one is a number, the other a list of 2"):
+        mse_loss(Value(1.0), [1.0, 2.0])
     with pytest.raises(ValueError, match="mse_loss: empty input"):
         mse_loss([], [])
     with pytest.raises(TypeError, match="target is a str"):
