@@ -34,6 +34,7 @@ __all__ = [
     "backward_order",
     "detect_anomaly",
     "dot",
+    "is_anomaly_enabled",
     "is_grad_enabled",
     "no_grad",
     "sum",
@@ -117,6 +118,11 @@ class detect_anomaly(_ModeSwitch):  # noqa: N801 - PyTorch's name
 def is_grad_enabled() -> bool:
     """False inside `no_grad()`."""
     return not _mode.get() & _NO_GRAD
+
+
+def is_anomaly_enabled() -> bool:
+    """True inside `detect_anomaly()`."""
+    return bool(_mode.get() & _ANOMALY)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -449,7 +455,7 @@ class Value:
             return
         order = backward_order(self)
         self.grad = seed
-        if _mode.get() & _ANOMALY:
+        if is_anomaly_enabled():
             _backward_checked(self, order)
             return
         for v in order:
@@ -659,13 +665,18 @@ def _backward_checked(root: Value, order: list[Value]) -> None:
         for p, d in zip(v.parents, v.local_grads, strict=True):
             contribution = d * g
             if not math.isfinite(contribution):
-                path = " -> ".join(_path_labels(root, v)) or "(no labels)"
-                raise AnomalyError(
-                    f"backward through {v.op}: gradient {contribution!r} flowing into "
-                    f"{_describe(p)} (local derivative {d!r} x upstream {g!r}); "
-                    f"labels on the path from the output: {path}"
-                )
+                raise _bad_gradient(root, v, p, d, g)
             p.grad += contribution
+
+
+def _bad_gradient(root: Value, v: Value, p: Value, d: float, g: float) -> AnomalyError:
+    """The error for a non-finite ``d * g`` flowing from `v` into its parent `p`."""
+    path = " -> ".join(_path_labels(root, v)) or "(no labels)"
+    return AnomalyError(
+        f"backward through {v.op}: gradient {d * g!r} flowing into {_describe(p)} "
+        f"(local derivative {d!r} x upstream {g!r}); "
+        f"labels on the path from the output: {path}"
+    )
 
 
 def _path_labels(root: Value, target: Value) -> list[str]:

@@ -24,17 +24,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from .engine import (
-    _ANOMALY,
-    AnomalyError,
-    Value,
-    _describe,
-    _mode,
-    _num,
-    _path_labels,
-    backward_order,
-    walk,
-)
+from .engine import Value, _bad_gradient, _num, backward_order, is_anomaly_enabled, walk
 
 __all__ = [
     "Explanation",
@@ -213,7 +203,7 @@ def _steps(root: Value, seed: float) -> Iterator[Step]:
         return
     order = backward_order(root)
     root.grad = seed
-    checked = bool(_mode.get() & _ANOMALY)  # backward() then checks every contribution
+    checked = is_anomaly_enabled()  # backward() then checks every contribution
     names = _Names()
     for index, v in enumerate(order, 1):
         g = v.grad
@@ -223,12 +213,7 @@ def _steps(root: Value, seed: float) -> Iterator[Step]:
             before = p.grad
             c = 0.0 if skipped else d * g
             if checked and not math.isfinite(c):
-                path = " -> ".join(_path_labels(root, v)) or "(no labels)"
-                raise AnomalyError(
-                    f"backward through {v.op}: gradient {c!r} flowing into {_describe(p)} "
-                    f"(local derivative {d!r} x upstream {g!r}); labels on the path from the "
-                    f"output: {path}"
-                )
+                raise _bad_gradient(root, v, p, d, g)
             if not skipped:
                 p.grad = before + c
             flows.append(ParentStep(p, d, c, before, p.grad))
@@ -389,7 +374,7 @@ def _explain(root: Value, wrt: Value, top: int, fold: bool | None) -> Explanatio
     names = _Names()
     if wrt is root:
         return Explanation(root, wrt, 1.0, 1, (Path((root,), (), 1.0),), (), False, 1, names)
-    order = _order(root)
+    order = backward_order(root, reset=False)
     count: dict[Value, int] = {wrt: 1}  # how many paths lead from a node down to wrt
     for v in reversed(order):
         if v is not wrt:
@@ -469,15 +454,6 @@ def _explain(root: Value, wrt: Value, top: int, fold: bool | None) -> Explanatio
         chain.append(Segment(nodes[0], end, _sum_paths(nodes, edges), n, listed(nodes, n)))
     paths = chain[0].paths if len(chain) == 1 else listed(stops, total)
     return Explanation(root, wrt, value, total, paths, tuple(chain), fold, count[root], names)
-
-
-def _order(root: Value) -> list[Value]:
-    """`backward_order(root)` without its side effect: same order, every ``.grad`` kept."""
-    saved = [(v, v.grad) for v in walk(root) if not v.is_leaf]
-    order = backward_order(root)
-    for v, g in saved:
-        v.grad = g
-    return order
 
 
 def _fold(between: list[Value], count: dict[Value, int], fold: bool) -> Edges | None:
