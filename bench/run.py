@@ -30,6 +30,7 @@ import math
 import platform
 import random
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -473,6 +474,18 @@ def median(times: list[float]) -> float:
     return statistics.median(times)
 
 
+def tree_state() -> str:
+    """The commit measured, and whether autograd/ had uncommitted changes."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                              capture_output=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "autograd"], cwd=ROOT,
+                               text=True, capture_output=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "(not a git checkout)"
+    return f"commit {head}" + (" with uncommitted changes in autograd/" if dirty else "")
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -560,7 +573,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"- Python {platform.python_version()} ({platform.python_implementation()}), "
             f"{platform.system()} {platform.machine()}",
             f"- CPU: {cpu_model()}",
-            f"- autograd {autograd.__version__} (this tree), micrograd "
+            f"- autograd {autograd.__version__} ({tree_state()}), micrograd "
             + ("0.1.0" if micrograd is not None else "missing") + ", torch "
             + (torch.__version__ + " (float64, 1 thread)" if torch is not None else "missing"),
             *(f"- {note}" for note in notes), "")
