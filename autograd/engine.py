@@ -36,6 +36,7 @@ __all__ = [
     "dot",
     "is_anomaly_enabled",
     "is_grad_enabled",
+    "linear",
     "no_grad",
     "sum",
     "walk",
@@ -188,6 +189,8 @@ def _special_mode(v: Value) -> None:
     mode = _mode.get()
     if mode & _ANOMALY and not math.isfinite(v.data):
         operands = ", ".join(_describe(p) for p in v.parents)
+        if v.constant is not None:
+            operands += f", constant {v.constant!r}"
         raise AnomalyError(f"{v.op}: produced {v.data!r} from operands {operands}")
     if mode & _NO_GRAD:
         v.op = ""
@@ -542,12 +545,16 @@ def _pow_values(a: Value, b: Value) -> Value:
 # Fused n-ary ops.
 
 
+_ONLY_VALUES = frozenset((Value,))
+_ONLY_FLOATS = frozenset((float,))
+
+
 def _split(items: Sequence[Any], op: str) -> tuple[list[float] | None, bool]:
     """(data of items, are they all Values?) or (None, False) when Values and numbers mix."""
     kinds = set(map(type, items))
-    if kinds <= {Value}:
-        return [v.data for v in items], bool(items)
-    if kinds <= {float}:
+    if kinds == _ONLY_VALUES:
+        return [v.data for v in items], True
+    if kinds <= _ONLY_FLOATS:
         return list(items), False
     if not any(isinstance(x, Value) for x in items):
         return [_num(x, op) for x in items], False
@@ -564,6 +571,8 @@ def sum(values: Iterable[Operand], start: float = 0.0) -> Value:  # noqa: A001
             total += v.data
         else:
             total += _num(v, "sum")
+    if not prev:  # nothing to differentiate: a constant
+        return Value(total)
     return _node("sum", total, tuple(prev), (1.0,) * len(prev), _NARY, None)
 
 
@@ -577,13 +586,23 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
     """
     if len(ws) != len(xs):
         raise ValueError(f"dot: {len(ws)} weights but {len(xs)} inputs")
+    if type(bias) is Value:  # a neuron: the fast path
+        xd, x_values = _split(xs, "dot")
+        if xd is not None:
+            return _neuron(ws, xs, xd, x_values, bias)
+    return _dot(ws, xs, bias)
+
+
+def _dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None) -> Value:
     wd, w_values = _split(ws, "dot")
     xd, x_values = _split(xs, "dot")
     if wd is not None and xd is not None:  # the fast path: each side all Values or all numbers
         if w_values and x_values:
             prev, local, pairs = [*ws, *xs], [*xd, *wd], len(ws)
-        else:
+        elif w_values or x_values:
             prev, local, pairs = list(ws if w_values else xs), (xd if w_values else wd), 0
+        else:
+            prev, local, pairs = [], [], 0
     else:  # Values and numbers mixed on one side: sort the operands pair by pair
         wd, xd = [_data(w, "dot") for w in ws], [_data(x, "dot") for x in xs]
         kinds = [(isinstance(w, Value), isinstance(x, Value)) for w, x in zip(ws, xs, strict=True)]
@@ -603,7 +622,38 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
             local = [*local, 1.0]
         else:
             total += _num(bias, "dot")
+    if not prev:  # plain numbers on both sides: a constant
+        return Value(total)
     return _node("dot", total, tuple(prev), tuple(local), _NARY, pairs)
+
+
+def _neuron(ws: Sequence[Any], xs: Sequence[Any], xd: list[float], x_values: bool,
+            bias: Value) -> Value:
+    """`dot` when the inputs are already split: Value weights (checked here) and a Value bias."""
+    if set(map(type, ws)) != _ONLY_VALUES:
+        return _dot(ws, xs, bias)
+    wd = [w.data for w in ws]
+    total = builtins.sum(map(mul, wd, xd)) + bias.data
+    if x_values:
+        return _node("dot", total, (*ws, *xs, bias), (*xd, *wd, 1.0), _NARY, len(ws))
+    return _node("dot", total, (*ws, bias), (*xd, 1.0), _NARY, 0)
+
+
+def linear(weight: Sequence[Sequence[Operand]], xs: Sequence[Operand],
+           bias: Sequence[Operand] | None = None) -> list[Value]:
+    """PyTorch's ``F.linear`` for one sample: one `dot` node per row of `weight` (``[out][in]``),
+    ``[dot(row, xs, b) for row, b in zip(weight, bias)]``, with the work on `xs` done once."""
+    biases: Sequence[Operand | None] = [None] * len(weight) if bias is None else bias
+    if len(biases) != len(weight):
+        raise ValueError(f"linear: {len(weight)} weight rows but {len(biases)} biases")
+    xd, x_values = _split(xs, "dot")
+    out = []
+    for row, b in zip(weight, biases, strict=True):
+        if xd is not None and type(b) is Value and len(row) == len(xs):
+            out.append(_neuron(row, xs, xd, x_values, b))
+        else:
+            out.append(dot(row, xs, b))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -662,6 +712,8 @@ def _backward_checked(root: Value, order: list[Value]) -> None:
     """The backward loop with a NaN / infinity check on every contribution."""
     for v in order:
         g = v.grad
+        if g == 0.0:  # as backward() does: nothing flows, not even 0 * inf
+            continue
         for p, d in zip(v.parents, v.local_grads, strict=True):
             contribution = d * g
             if not math.isfinite(contribution):

@@ -207,7 +207,7 @@ def _steps(root: Value, seed: float) -> Iterator[Step]:
     names = _Names()
     for index, v in enumerate(order, 1):
         g = v.grad
-        skipped = g == 0.0 and not checked
+        skipped = g == 0.0
         flows = []
         for p, d in zip(v.parents, v.local_grads, strict=True):
             before = p.grad

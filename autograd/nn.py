@@ -33,7 +33,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from . import engine
-from .engine import Operand, Value, dot
+from .engine import Operand, Value, dot, linear
 
 __all__ = [
     "ACTIVATIONS",
@@ -264,8 +264,20 @@ class Layer(Module):
         ]
 
     def __call__(self, x: Sequence[Operand]) -> Value | list[Value]:
-        out = [n(x) for n in self.neurons]
+        out = self._forward(x)
         return out[0] if len(out) == 1 else out
+
+    def _forward(self, x: Sequence[Operand]) -> list[Value]:
+        """All neurons at once: `autograd.linear` handles the shared inputs once per call."""
+        neurons = self.neurons
+        zs = linear([n.w for n in neurons], x, [n.b for n in neurons])
+        for i, (n, z) in enumerate(zip(neurons, zs, strict=True)):
+            z.label = n._z_label
+            act = n._act
+            if act is not None:
+                z = zs[i] = act(z)
+                z.label = n._out_label
+        return zs
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [pair for n in self.neurons for pair in n.named_parameters()]
@@ -325,7 +337,7 @@ class MLP(Module):
         if len(x) != self.nin:
             raise ValueError(f"MLP: expected {self.nin} inputs, got {len(x)}")
         for layer in self.layers:
-            x = [n(x) for n in layer.neurons]
+            x = layer._forward(x)
         return x[0] if len(x) == 1 else x  # type: ignore[return-value]
 
     def named_parameters(self) -> list[tuple[str, Value]]:

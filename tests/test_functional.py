@@ -174,7 +174,7 @@ def test_second_derivatives_agree_with_torch() -> None:
         tanh = staticmethod(torch.tanh)
         exp = staticmethod(torch.exp)
         log = staticmethod(torch.log)
-        dot = staticmethod(lambda ws, xs, b: sum((w * x for w, x in zip(ws, xs)), b))
+        dot = staticmethod(lambda ws, xs, b: sum((w * x for w, x in zip(ws, xs, strict=True)), b))
         sum = staticmethod(lambda vs: vs[0] + vs[1] + vs[2])
 
     @settings(max_examples=60, deadline=None)
