@@ -284,11 +284,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_svgs(args: argparse.Namespace) -> int:
     try:
-        from .viz import write_gallery
+        from .viz import GraphvizNotFoundError, write_gallery
     except ImportError as e:
         print(f"autograd svgs: cannot draw: {e}", file=sys.stderr)
         return 1
-    written = write_gallery(Path(args.dir))
+    try:
+        written = write_gallery(Path(args.dir))
+    except (GraphvizNotFoundError, OSError) as e:
+        print(f"autograd svgs: {e}", file=sys.stderr)
+        return 1
     for path in written or []:
         print(path)
     return 0

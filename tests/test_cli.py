@@ -213,3 +213,13 @@ def test_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     written = sorted(p.name for p in out_dir.iterdir())
     assert written in (["mlp_neurons.svg", "seed004.svg", "seed004_w1.svg"],
                        ["mlp_neurons.dot", "seed004.dot", "seed004_w1.dot"])
+
+
+def test_svgs_without_graphviz_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PATH", "")  # no `dot` to be found
+    assert main(["svgs", str(tmp_path / "img")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("autograd svgs:") and "Graphviz" in err
+    assert "Traceback" not in err
