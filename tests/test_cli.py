@@ -159,6 +159,7 @@ def test_svg_option_and_svgs_command_call_viz(tmp_path: Path, monkeypatch: pytes
     fake = types.ModuleType("autograd.viz")
     fake.save_svg = lambda root, path, **o: calls.append(("save_svg", root, path))  # type: ignore[attr-defined]
     fake.write_gallery = lambda d: calls.append(("write_gallery", d, None)) or [Path(d, "a.svg")]  # type: ignore[attr-defined]
+    fake.GraphvizNotFoundError = RuntimeError  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "autograd.viz", fake)
     target = tmp_path / "f.svg"
     assert main(["grad", "x*y", "x=2", "y=3", "--svg", str(target)]) == 0
