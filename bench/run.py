@@ -419,21 +419,29 @@ CLOCK = time.process_time
 
 def run_interleaved(cases: dict[str, Callable[[], Any]], repeats: int,
                     gc_off: bool = False) -> dict[str, list[float]]:
-    """Seconds per call of each case, one warm-up call each, cases taking turns every repeat.
+    """Seconds per call of each case, cases taking turns in every repeat.
 
     Objects alive before the run (imported modules: PyTorch alone brings ~150,000) are moved out
     of the collector's sight with `gc.freeze()`, so that a full collection costs what the
-    workload itself allocated, whichever libraries happen to be loaded. ``gc_off`` times the
-    calls with the collector disabled, to show what it costs.
+    workload itself allocated, whichever libraries happen to be loaded. Each case gets one
+    warm-up call; a cheap case (under 0.1 s) also gets an untimed call right before each timed
+    one, since what the previous engine left in the caches and the allocator can slow the next
+    short call by half (seen after PyTorch). ``gc_off`` times the calls with the collector
+    disabled, to show what it costs.
     """
     gc.collect()
     gc.freeze()
-    for fn in cases.values():
+    settle = {}
+    for name, fn in cases.items():
         gc.collect()
+        t0 = CLOCK()
         fn()
+        settle[name] = CLOCK() - t0 < 0.1
     times: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(repeats):
         for name, fn in cases.items():
+            if settle[name]:
+                fn()
             gc.collect()
             if gc_off:
                 gc.disable()
@@ -561,7 +569,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         command += " --wall"
     rep.add("# Benchmarks", "",
             f"Reproduce with `{command}` (full run: `make bench`). Medians of {repeats} "
-            "interleaved repeats in one process after one warm-up call each, in "
+            "interleaved repeats in one process after one warm-up call each (calls under "
+            "0.1 s also get an untimed call right before each timed one), in "
             + ("wall-clock time" if args.wall else "CPU time of the process "
                "(`time.process_time`: other programs on the machine do not inflate it)")
             + ". The garbage "
