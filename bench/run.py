@@ -2,7 +2,8 @@
 """Time this engine side by side with micrograd, PyTorch scalar tensors and plain floats.
 
     python bench/run.py              # medians of 5, writes bench/results.md  (or: make bench)
-    python bench/run.py --quick      # small sizes, one repeat: the CI smoke test
+    python bench/run.py --quick      # small sizes, one repeat: the CI smoke test (writes
+                                     # build/bench-quick.md, never bench/results.md)
 
 Everything runs in one process, and the engines take turns inside every repeat, so that a busy
 machine slows them all alike. Workloads:
@@ -546,10 +547,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=None, help="timed repeats (default 5)")
     parser.add_argument("--wall", action="store_true",
                         help="time with the wall clock instead of this process's CPU time")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md",
-                        help="where to write the Markdown report (default bench/results.md)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where to write the Markdown report (default bench/results.md; "
+                        "with --quick, build/bench-quick.md, so that a smoke test never "
+                        "overwrites the full results)")
     args = parser.parse_args(argv)
     global CLOCK
+    out: Path = args.out or ROOT / ("build/bench-quick.md" if args.quick else "bench/results.md")
     CLOCK = time.perf_counter if args.wall else time.process_time
     quick = args.quick
     repeats = args.repeats or (1 if quick else 5)
@@ -722,9 +726,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         rep.goal("memory at most 1/5 of micrograd's bytes per node", None, "micrograd missing")
 
     rep.add("## Goals (issue 6)", "", *rep.goals, "")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(rep.lines).rstrip() + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(rep.lines).rstrip() + "\n", encoding="utf-8")
+    print(f"wrote {out}")
     return 0
 
 
