@@ -134,7 +134,7 @@ def _num(x: object, op: str, operand: Value | None = None) -> float:
     """A plain-number operand as float, or a TypeError naming the op and the type."""
     if type(x) is float:
         return x
-    if isinstance(x, numbers.Real):
+    if type(x) is int or isinstance(x, numbers.Real):  # the ABC check is slow: ints first
         return float(x)
     other = f" with {_describe(operand)}" if operand is not None else ""
     raise TypeError(
@@ -331,7 +331,7 @@ class Value:
             return _pow_values(self, other)
         c = _num(other, "**", self)
         x = self.data
-        _check_pow_domain(x, c, _describe(self), repr(c))
+        _check_pow_domain(self, c)
         try:
             out = x**c
             if c == 0.0:
@@ -347,7 +347,7 @@ class Value:
     def __rpow__(self, other: float) -> Value:
         c = _num(other, "**", self)
         x = self.data
-        _check_pow_domain(c, x, repr(c), _describe(self))
+        _check_pow_domain(c, self)
         if c < 0.0 and is_grad_enabled():
             raise DomainError(
                 f"**: the derivative of {c!r} ** x with respect to x={_describe(self)} is "
@@ -504,19 +504,26 @@ def _data(x: Operand, op: str) -> float:
     return x.data if isinstance(x, Value) else _num(x, op)
 
 
-def _check_pow_domain(base: float, exponent: float, base_text: str, exp_text: str) -> None:
-    if base < 0.0 and not float(exponent).is_integer():
+def _check_pow_domain(base: Value | float, exponent: Value | float) -> None:
+    """Raise for (-8) ** 0.5 and 0 ** -1; the message is only formatted when raising."""
+    x = base.data if isinstance(base, Value) else base
+    y = exponent.data if isinstance(exponent, Value) else exponent
+    if x < 0.0 and not float(y).is_integer():
         raise DomainError(
             f"**: a negative base to a fractional power is not a real number: "
-            f"{base_text} ** {exp_text}"
+            f"{_text(base)} ** {_text(exponent)}"
         )
-    if base == 0.0 and exponent < 0.0:
-        raise ZeroDivisionError(f"**: zero to a negative power: {base_text} ** {exp_text}")
+    if x == 0.0 and y < 0.0:
+        raise ZeroDivisionError(f"**: zero to a negative power: {_text(base)} ** {_text(exponent)}")
+
+
+def _text(x: Value | float) -> str:
+    return _describe(x) if isinstance(x, Value) else repr(x)
 
 
 def _pow_values(a: Value, b: Value) -> Value:
     x, y = a.data, b.data
-    _check_pow_domain(x, y, _describe(a), _describe(b))
+    _check_pow_domain(a, b)
     try:
         out = x**y
         if y == 0.0:
@@ -630,9 +637,9 @@ def _dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None) -> 
 def _neuron(ws: Sequence[Any], xs: Sequence[Any], xd: list[float], x_values: bool,
             bias: Value) -> Value:
     """`dot` when the inputs are already split: Value weights (checked here) and a Value bias."""
-    if set(map(type, ws)) != _ONLY_VALUES:
+    wd = [w.data for w in ws if type(w) is Value]  # the data, and a type check in one pass
+    if len(wd) != len(ws):
         return _dot(ws, xs, bias)
-    wd = [w.data for w in ws]
     total = builtins.sum(map(mul, wd, xd)) + bias.data
     if x_values:
         return _node("dot", total, (*ws, *xs, bias), (*xd, *wd, 1.0), _NARY, len(ws))
@@ -683,12 +690,14 @@ def backward_order(root: Value, reset: bool = True) -> list[Value]:
         push(v)
         push(_POST)
         b = v._b
-        if b is _NARY:
-            stack.extend(a)
+        if b is _NARY:  # push only the parents that are not leaves and not seen yet
+            for p in a:
+                if p._a is not None and p not in seen:
+                    push(p)
         else:
-            if a._a is not None:
+            if a._a is not None and a not in seen:
                 push(a)
-            if b is not None and b._a is not None:
+            if b is not None and b._a is not None and b not in seen:
                 push(b)
     order.reverse()
     return order
