@@ -393,6 +393,8 @@ def _pairs(pred: Nested, target: Nested, op: str) -> tuple[list[Value], list[Ope
 
 
 def _mean(terms: Sequence[Operand]) -> Value:
+    if len(terms) == 1 and isinstance(terms[0], Value):  # one sample: no sum and / 1 nodes
+        return terms[0]
     return engine.sum(terms) / len(terms)
 
 

@@ -16,10 +16,15 @@ from __future__ import annotations
 
 import gc
 import random
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, TypedDict
 
-from tqdm.auto import tqdm
+from tqdm import TqdmWarning
+
+with warnings.catch_warnings():  # Jupyter without ipywidgets: tqdm falls back to text quietly
+    warnings.simplefilter("ignore", TqdmWarning)
+    from tqdm.auto import tqdm
 
 from . import nn
 from .data import batches
