@@ -729,7 +729,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(rep.lines).rstrip() + "\n", encoding="utf-8")
     print(f"wrote {out}")
+    if out == ROOT / "bench/results.md":  # the full run of record: its goals go in the README
+        update_readme(ROOT / "README.md", [line for line in rep.lines if line.startswith("- ")
+                                           and not line.startswith("- **")], rep.goals)
     return 0
+
+
+def update_readme(readme: Path, machine: list[str], goals: list[str]) -> None:
+    """Replace the text between the README's bench markers with this run's headline figures."""
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    text = readme.read_text(encoding="utf-8")
+    if start not in text or end not in text:
+        print(f"{readme}: no {start} ... {end} block; README not updated")
+        return
+    block = [start, "", "Measured with `make bench` (`python bench/run.py`); full tables in "
+             "[bench/results.md](bench/results.md).", "", *machine, "", *goals, "", end]
+    head, rest = text.split(start, 1)
+    tail = rest.split(end, 1)[1]
+    tmp = readme.with_suffix(".md.tmp")
+    tmp.write_text(head + "\n".join(block) + tail, encoding="utf-8")
+    tmp.replace(readme)
+    print(f"updated {readme}")
 
 
 def cross_check(found: list[Engine], params: dict[str, Params], W: Any, B: Any,
