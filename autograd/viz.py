@@ -383,6 +383,10 @@ def draw(
     graph = _drawing_class()(name="autograd", format="svg")
     graph.attr(rankdir=rankdir, bgcolor="white", fontname=_FONT, fontsize="10",
                nodesep="0.18", ranksep="0.35")
+    if collapse and not edge_labels and not on_path:
+        # Dense layers of neuron boxes: bundle the parallel edges, or Graphviz routes them in
+        # loops several times the drawing's height. (Bundled edges could not carry factors.)
+        graph.attr(concentrate="true")
     graph.attr("node", shape="box", style="rounded,filled", fontname=_FONT, fontsize="10",
                margin="0.04", color="#555555", penwidth="1")
     graph.attr("edge", fontname=_FONT, fontsize="9", arrowsize="0.6", color=_EDGE,

@@ -554,3 +554,15 @@ def test_import_autograd_does_not_import_graphviz() -> None:
 def test_public_names() -> None:
     assert autograd.draw is draw
     assert autograd.save_svg is save_svg
+
+
+def test_dense_collapsed_layers_bundle_their_edges() -> None:
+    """16x16 neuron boxes without factors: edges are bundled; with factors or a highlight, not."""
+    from autograd.nn import MLP, hinge_loss
+
+    x = [Value(0.48, "x1"), Value(-0.01, "x2")]
+    big = hinge_loss(MLP(2, [16, 16, 1], seed=1)(x), -1)
+    assert "concentrate=true" in draw(big, collapse="neuron", inputs=x).source
+    assert "concentrate" not in draw(big, collapse="neuron", highlight=x[0]).source
+    small = hinge_loss(MLP(2, [3, 3, 1], seed=1)(x), -1)
+    assert "concentrate" not in draw(small, collapse="neuron", inputs=x).source
