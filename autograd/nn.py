@@ -534,7 +534,7 @@ def hinge_loss(scores: Value | Sequence[Value], y: float | Sequence[float]) -> V
 
 
 # ---------------------------------------------------------------------------------------------
-# Saving and loading (versioned JSON, no pickle).
+# Saving and loading: versioned JSON, nothing executable in the file.
 
 FORMAT = "autograd-scalar.mlp"
 VERSION = 1

@@ -360,36 +360,34 @@ floats = st.floats(-5.0, 5.0, allow_nan=False)
 
 @given(st.lists(st.tuples(floats, floats), min_size=1, max_size=6))
 def test_regression_losses_match_torch(pairs: list[tuple[float, float]]) -> None:
-    torch = _torch()
-    F = torch.nn.functional
+    F = _torch().nn.functional
     for ours, theirs in ((mse_loss, F.mse_loss), (l1_loss, F.l1_loss)):
-        p = [Value(a) for a, _ in pairs]
-        loss = ours(p, [b for _, b in pairs])
-        loss.backward()
-        tp = torch.tensor([a for a, _ in pairs], dtype=torch.float64, requires_grad=True)
-        tl = theirs(tp, torch.tensor([b for _, b in pairs], dtype=torch.float64))
-        tl.backward()
-        assert loss.data == pytest.approx(tl.item(), rel=1e-12, abs=1e-15)
-        assert [v.grad for v in p] == pytest.approx(tp.grad.tolist(), rel=1e-12, abs=1e-15)
+        _same_loss_as_torch(ours, theirs, pairs, grad_rel=1e-12, grad_abs=1e-15)
+
+
+def _same_loss_as_torch(ours: Any, theirs: Any, pairs: list[tuple[float, float]],
+                        grad_rel: float, grad_abs: float) -> None:
+    """Loss value and gradients w.r.t. the predictions, ours against torch's, in float64."""
+    torch = _torch()
+    p = [Value(a) for a, _ in pairs]
+    loss = ours(p, [b for _, b in pairs])
+    loss.backward()
+    tp = torch.tensor([a for a, _ in pairs], dtype=torch.float64, requires_grad=True)
+    tl = theirs(tp, torch.tensor([b for _, b in pairs], dtype=torch.float64))
+    tl.backward()
+    assert loss.data == pytest.approx(tl.item(), rel=1e-12, abs=1e-15)
+    assert [v.grad for v in p] == pytest.approx(tp.grad.tolist(), rel=grad_rel, abs=grad_abs)
 
 
 @given(st.lists(st.tuples(st.floats(0.01, 0.99), st.floats(0.0, 1.0)), min_size=1, max_size=6),
        st.lists(st.tuples(floats, st.floats(0.0, 1.0)), min_size=1, max_size=6))
 def test_binary_cross_entropies_match_torch(probs: list[tuple[float, float]],
                                             logits: list[tuple[float, float]]) -> None:
-    torch = _torch()
-    F = torch.nn.functional
+    F = _torch().nn.functional
     cases = ((binary_cross_entropy, F.binary_cross_entropy, probs),
              (binary_cross_entropy_with_logits, F.binary_cross_entropy_with_logits, logits))
     for ours, theirs, pairs in cases:
-        p = [Value(a) for a, _ in pairs]
-        loss = ours(p, [b for _, b in pairs])
-        loss.backward()
-        tp = torch.tensor([a for a, _ in pairs], dtype=torch.float64, requires_grad=True)
-        tl = theirs(tp, torch.tensor([b for _, b in pairs], dtype=torch.float64))
-        tl.backward()
-        assert loss.data == pytest.approx(tl.item(), rel=1e-12, abs=1e-15)
-        assert [v.grad for v in p] == pytest.approx(tp.grad.tolist(), rel=1e-10, abs=1e-14)
+        _same_loss_as_torch(ours, theirs, pairs, grad_rel=1e-10, grad_abs=1e-14)
 
 
 @given(st.integers(2, 5).flatmap(lambda c: st.lists(
