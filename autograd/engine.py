@@ -179,14 +179,14 @@ def _node(op: str, data: float, a: Any, da: Any, b: Any, db: Any) -> Value:
     v._da = da
     v._b = b
     v._db = db
-    if _mode.get():
-        _special_mode(v)
+    mode = _mode.get()
+    if mode:
+        _special_mode(v, mode)
     return v
 
 
-def _special_mode(v: Value) -> None:
+def _special_mode(v: Value, mode: int) -> None:
     """Apply no_grad (drop the parents) and anomaly checks to a freshly made node."""
-    mode = _mode.get()
     if mode & _ANOMALY and not math.isfinite(v.data):
         operands = ", ".join(_describe(p) for p in v.parents)
         if v.constant is not None:
