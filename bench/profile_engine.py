@@ -34,18 +34,8 @@ CLOCK = time.process_time
 
 
 def median_time(fn: Callable[[], Any], repeats: int, gc_off: bool) -> float:
-    times = []
-    for _ in range(repeats):
-        gc.collect()
-        if gc_off:
-            gc.disable()
-        try:
-            t0 = CLOCK()
-            fn()
-            times.append(CLOCK() - t0)
-        finally:
-            gc.enable()
-    return statistics.median(times)
+    """Median CPU time of `fn`, timed exactly as bench/run.py times every case."""
+    return statistics.median(bench.run_interleaved({"case": fn}, repeats, gc_off)["case"])
 
 
 def phases(name: str, build: Callable[[], Any], repeats: int) -> None:
