@@ -3,9 +3,11 @@
 ``from autograd import Value``; build an expression, call ``backward()``, read ``.grad``.
 """
 
+from . import math, ops
 from .engine import (
     AnomalyError,
     DomainError,
+    PoleError,
     Value,
     backward_order,
     detect_anomaly,
@@ -21,6 +23,7 @@ from .functional import derivative, grad, gradient, hessian
 from .gradcheck import GradcheckError, gradcheck
 from .inspect import Explanation, Step, backward_steps, explain, tree
 from .nn import load, save
+from .ops import op
 from .viz import draw, save_svg
 
 __version__ = "0.1.0"
@@ -30,6 +33,7 @@ __all__ = [
     "DomainError",
     "Explanation",
     "GradcheckError",
+    "PoleError",
     "Step",
     "Value",
     "backward_order",
@@ -47,7 +51,10 @@ __all__ = [
     "is_grad_enabled",
     "linear",
     "load",
+    "math",
     "no_grad",
+    "op",
+    "ops",
     "save",
     "save_svg",
     "sum",

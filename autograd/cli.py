@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import argparse
 import ast
+import difflib
 import math
-import operator
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from .engine import Value
 from .inspect import backward_steps, explain, fmt
+from .ops import Op, registered
 
 __all__ = ["ExpressionError", "demo", "evaluate", "main"]
 
@@ -30,23 +31,25 @@ class ExpressionError(ValueError):
     """The expression is refused: a construct that is not allowed, an unknown or missing name."""
 
 
-FUNCTIONS: dict[str, tuple[Callable[..., Value], int, int]] = {  # name: (method, min, max args)
-    "exp": (Value.exp, 1, 1),
-    "log": (Value.log, 1, 1),
-    "sigmoid": (Value.sigmoid, 1, 1),
-    "tanh": (Value.tanh, 1, 1),
-    "relu": (Value.relu, 1, 1),
-    "abs": (Value.__abs__, 1, 1),
-    "leaky_relu": (Value.leaky_relu, 1, 2),
+FUNCTIONS: dict[str, Op] = {o.name: o for o in registered(builtin=True)
+                            if o.symbol is None and o.fused is None}
+"""The functions an expression may call: every built-in function op of the registry."""
+CONSTANTS = {"pi": math.pi, "e": math.e, "tau": math.tau}
+"""Names that stand for numbers in an expression."""
+_SYNTAX: dict[type[ast.AST], str] = {  # Python's operator syntax -> the symbol of the op
+    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.USub: "-",
 }
-_BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.Pow: operator.pow,
-}
-_ALLOWED = "numbers, names, + - * / **, unary -, and the functions " + ", ".join(FUNCTIONS)
+
+
+def _operator(node: ast.AST) -> Op:
+    """The registry op a BinOp or a unary minus stands for."""
+    arity = 2 if isinstance(node, ast.BinOp) else 1
+    symbol = _SYNTAX[type(node.op)]  # type: ignore[attr-defined]
+    return next(o for o in registered(builtin=True) if o.symbol == symbol and o.arity == arity)
+
+
+_ALLOWED = ("numbers, names, + - * / **, unary -, the constants " + ", ".join(CONSTANTS)
+            + ", and the functions " + ", ".join(FUNCTIONS))
 _WHAT = {  # how a refused construct is named in the error message
     "Attribute": "attribute access (a.b)",
     "Subscript": "subscripts (a[i])",
@@ -98,7 +101,7 @@ def _parts(node: ast.AST, text: str) -> list[ast.expr]:
     if isinstance(node, ast.Name):
         return []
     if isinstance(node, ast.BinOp):
-        if type(node.op) not in _BINARY:
+        if type(node.op) not in _SYNTAX:
             raise _refuse(_WHAT.get(type(node.op).__name__, type(node.op).__name__),
                           node, text)
         return [node.left, node.right]
@@ -110,14 +113,18 @@ def _parts(node: ast.AST, text: str) -> list[ast.expr]:
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             callee = ast.get_source_segment(text, node.func) or "this"
-            raise _refuse(f"a call of {callee!r}", node, text)
+            hint = _did_you_mean(node.func.id, FUNCTIONS) if isinstance(node.func, ast.Name) \
+                else ""
+            raise ExpressionError(f"refused a call of {callee!r}{hint}: only {_ALLOWED} are "
+                                  "allowed")
         if node.keywords:
             raise _refuse("keyword arguments", node, text)
-        name, (_, low, high) = node.func.id, FUNCTIONS[node.func.id]
+        op = FUNCTIONS[node.func.id]
+        low, high = op.arity - len(op.defaults), op.arity
         if not low <= len(node.args) <= high:
             wanted = str(low) if low == high else f"{low} or {high}"
-            raise ExpressionError(f"{name}() takes {wanted} argument(s), "
-                                  f"not {len(node.args)}")
+            raise ExpressionError(f"{op.name}() takes {wanted} argument(s), not "
+                                  f"{len(node.args)}: {op.name}({', '.join(op.params)})")
         return list(node.args)
     what = _WHAT.get(type(node).__name__, f"the construct {type(node).__name__}")
     raise _refuse(what, node, text)
@@ -147,6 +154,9 @@ def evaluate(text: str, values: dict[str, float]) -> tuple[Value | float, dict[s
         if isinstance(n, ast.Name) and n.id in FUNCTIONS and n not in called:
             raise ExpressionError(f"{n.id} is a function: call it, as in {n.id}(x)")
     names -= set(FUNCTIONS)
+    for name in sorted(names & set(CONSTANTS) & set(values)):
+        raise ExpressionError(f"{name} is a constant ({CONSTANTS[name]!r}); pick another name")
+    names -= set(CONSTANTS)
     missing = sorted(names - set(values))
     if missing:
         raise ExpressionError("no value given for " + ", ".join(missing) + "; give each as "
@@ -184,18 +194,15 @@ def _apply(node: ast.AST, args: list[Value | float], variables: dict[str, Value]
             raise ExpressionError(f"the number {shown} is too large for a float")
         return number
     if isinstance(node, ast.Name):
-        return variables[node.id]
-    if isinstance(node, ast.BinOp):
-        result = _plain(_BINARY[type(node.op)], *args)
-    elif isinstance(node, ast.UnaryOp):
-        return -args[0] if isinstance(node.op, ast.USub) else args[0]
+        return variables[node.id] if node.id in variables else CONSTANTS[node.id]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd):
+        return args[0]
+    if isinstance(node, (ast.BinOp, ast.UnaryOp)):
+        op = _operator(node)
     else:
         assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-        x, *rest = args
-        if any(isinstance(r, Value) for r in rest):
-            raise ExpressionError(f"{node.func.id}: the slope must be a number, not an "
-                                  "expression with variables")
-        result = _plain(FUNCTIONS[node.func.id][0], x, *rest)
+        op = FUNCTIONS[node.func.id]
+    result: Value | float = op(*args)  # the registry's op: on Values a node, on numbers a float
     if isinstance(result, Value) and not result.label:
         source = ast.get_source_segment(text, node)
         if source and len(source) <= 40:
@@ -203,12 +210,9 @@ def _apply(node: ast.AST, args: list[Value | float], variables: dict[str, Value]
     return result
 
 
-def _plain(f: Callable[..., Any], x: Value | float, *rest: Value | float) -> Value | float:
-    """f on Values; on plain numbers, through a throwaway Value so the engine's checks apply
-    (``(-8) ** 0.5`` is an error, not a complex number) and the result stays a plain number."""
-    if isinstance(x, Value) or any(isinstance(r, Value) for r in rest):
-        return f(x, *rest)  # type: ignore[no-any-return]
-    return float(f(Value(x), *rest).data)
+def _did_you_mean(name: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 # ---------------------------------------------------------------------------------------------

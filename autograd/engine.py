@@ -4,14 +4,20 @@ Every op computes its result *and* its local partial derivatives (d out / d pare
 time and leaves them on the node. `backward()` is then one generic loop: visit the nodes in
 reverse topological order and add ``local * upstream`` into every parent. Inspection
 (`autograd.inspect`), drawing (`autograd.viz`) and higher derivatives (`autograd.functional`)
-read the same numbers through `Value.parents` and `Value.local_grads`.
+read the same numbers through `Value.parents` and `Value.local_grads`, and walk the graph with
+`backprop`, the same loop written once for any table of gradients.
+
+What an op computes comes from the registry (`autograd.ops`): its value on floats, its
+derivative rule, its domain. `apply` runs any registry op on Values. The operators ``+ - * /``,
+unary minus, `relu` and the fused nodes are written out by hand for speed (they are most of
+every network); the registry test holds each of them equal to its rule, bit for bit.
 
 Storage. A node keeps at most two parents in slots (``_a``/``_da`` and ``_b``/``_db``), so the
 common unary and binary ops allocate nothing but the node and its float: no tuple, set or
 closure per node. Fused n-ary nodes (`sum`, `dot`) keep a tuple of parents in ``_a``, a tuple of
 local derivatives in ``_da`` and the marker ``_NARY`` in ``_b``. A one-parent node made with a
 plain number keeps that number in ``_db`` (see `Value.constant`); plain numbers never become
-nodes of their own.
+nodes of their own. A leaf keeps in ``_db`` the object that owns it (`Value.owner`).
 """
 
 from __future__ import annotations
@@ -20,17 +26,23 @@ import builtins
 import functools
 import inspect as _pyinspect
 import math
-import numbers
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextvars import ContextVar, Token
+import sys
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from operator import mul
 from typing import Any, TypeVar, Union
+
+from . import ops
+from .ops import DomainError, Op, PoleError, lookup, number
 
 __all__ = [
     "AnomalyError",
     "DomainError",
     "Operand",
+    "PoleError",
     "Value",
+    "apply",
+    "backprop",
     "backward_order",
     "detect_anomaly",
     "dot",
@@ -38,7 +50,9 @@ __all__ = [
     "is_grad_enabled",
     "linear",
     "no_grad",
+    "rule_locals",
     "sum",
+    "topological",
     "walk",
 ]
 
@@ -46,10 +60,8 @@ Operand = Union["Value", float]
 """What the arithmetic operators accept: a `Value`, or a real number (int, float, numpy scalar)."""
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class DomainError(ValueError):
-    """An op was asked for a value outside its domain (``log(-1)``, ``(-8) ** 0.5``...)."""
+_isfinite = math.isfinite
+_num = number
 
 
 class AnomalyError(FloatingPointError):
@@ -57,48 +69,103 @@ class AnomalyError(FloatingPointError):
 
 
 # ---------------------------------------------------------------------------------------------
-# Modes: no_grad and detect_anomaly, one context variable so that ops read it once.
+# Modes: no_grad, detect_anomaly, and the IEEE mode derivative rules run in. One context
+# variable, so that an op reads it once.
 
 _NO_GRAD = 1
 _ANOMALY = 2
+_IEEE = 4  # domain edges give IEEE values (1/0 = inf) instead of errors: rules at the edges
 _mode: ContextVar[int] = ContextVar("autograd_mode", default=0)
+_saved: ContextVar[tuple[int, ...]] = ContextVar("autograd_saved_modes", default=())
 
 
 class _ModeSwitch:
     """Context manager and decorator that turns a mode bit on for the code inside it.
 
-    Safe across threads and asyncio tasks: the state lives in a `contextvars.ContextVar`, and a
-    decorated function enters a fresh switch on every call.
+    Safe to share between threads and asyncio tasks, and to nest: the mode and the modes to
+    restore live in context variables, never in the object. A decorated generator (sync or
+    async) has the mode on while it runs, not while it is suspended.
     """
 
     _bit = 0
 
-    def __init__(self) -> None:
-        self._tokens: list[Token[int]] = []
-
     def __enter__(self) -> None:
-        self._tokens.append(_mode.set(_mode.get() | self._bit))
+        mode = _mode.get()
+        _saved.set((*_saved.get(), mode))
+        _mode.set(mode | self._bit)
 
     def __exit__(self, *exc: object) -> None:
-        _mode.reset(self._tokens.pop())
+        saved = _saved.get()
+        _saved.set(saved[:-1])
+        _mode.set(saved[-1])
 
     def __call__(self, func: F) -> F:
-        switch = type(self)
-        if _pyinspect.iscoroutinefunction(func):
+        if _pyinspect.isasyncgenfunction(func):
+            wrapped: Callable[..., Any] = _async_generator(func, self)
+        elif _pyinspect.isgeneratorfunction(func):
+            wrapped = _generator(func, self)
+        elif _pyinspect.iscoroutinefunction(func):
 
-            @functools.wraps(func)
-            async def run_async(*args: Any, **kwargs: Any) -> Any:
-                with switch():
+            async def wrapped(*args: Any, **kwargs: Any) -> Any:
+                with self:
                     return await func(*args, **kwargs)
+        else:
 
-            return run_async  # type: ignore[return-value]
+            def wrapped(*args: Any, **kwargs: Any) -> Any:
+                with self:
+                    return func(*args, **kwargs)
 
-        @functools.wraps(func)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            with switch():
-                return func(*args, **kwargs)
+        return functools.wraps(func)(wrapped)  # type: ignore[return-value]
 
-        return run  # type: ignore[return-value]
+
+def _generator(func: Callable[..., Any], switch: _ModeSwitch) -> Callable[..., Any]:
+    def run(*args: Any, **kwargs: Any) -> Any:
+        gen = func(*args, **kwargs)
+        try:
+            with switch:
+                item = gen.send(None)
+            while True:
+                try:
+                    sent = yield item
+                except GeneratorExit:
+                    with switch:
+                        gen.close()
+                    raise
+                except BaseException:
+                    with switch:
+                        item = gen.throw(*sys.exc_info()[1:2])
+                else:
+                    with switch:
+                        item = gen.send(sent)
+        except StopIteration as stop:
+            return stop.value
+
+    return run
+
+
+def _async_generator(func: Callable[..., Any], switch: _ModeSwitch) -> Callable[..., Any]:
+    async def run(*args: Any, **kwargs: Any) -> Any:
+        gen = func(*args, **kwargs)
+        try:
+            with switch:
+                item = await gen.asend(None)
+            while True:
+                try:
+                    sent = yield item
+                except GeneratorExit:
+                    with switch:
+                        await gen.aclose()
+                    raise
+                except BaseException:
+                    with switch:
+                        item = await gen.athrow(sys.exc_info()[1])
+                else:
+                    with switch:
+                        item = await gen.asend(sent)
+        except StopAsyncIteration:
+            return
+
+    return run
 
 
 class no_grad(_ModeSwitch):  # noqa: N801 - PyTorch's name
@@ -116,6 +183,13 @@ class detect_anomaly(_ModeSwitch):  # noqa: N801 - PyTorch's name
     _bit = _ANOMALY
 
 
+class _ieee_edges(_ModeSwitch):  # noqa: N801
+    """Derivative rules run in this mode: at a domain edge an op gives IEEE's value
+    (``1 / 0 = inf``, as PyTorch does) instead of raising, so that ``sqrt'(0) = inf``."""
+
+    _bit = _IEEE
+
+
 def is_grad_enabled() -> bool:
     """False inside `no_grad()`."""
     return not _mode.get() & _NO_GRAD
@@ -127,25 +201,16 @@ def is_anomaly_enabled() -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# Helpers for operands and messages.
-
-
-def _num(x: object, op: str, operand: Value | None = None) -> float:
-    """A plain-number operand as float, or a TypeError naming the op and the type."""
-    if type(x) is float:
-        return x
-    if type(x) is int or isinstance(x, numbers.Real):  # the ABC check is slow: ints first
-        return float(x)
-    other = f" with {_describe(operand)}" if operand is not None else ""
-    raise TypeError(
-        f"{op}: unsupported operand of type {type(x).__name__!r}{other}; "
-        "expected a Value or a real number (int, float)"
-    )
+# Helpers for messages.
 
 
 def _describe(v: Value) -> str:
-    """``x=-2.0 ('w1')``: the value and its label, for error messages."""
+    """``-2.0 ('w1')``: the value and its label, for error messages."""
     return f"{v.data!r} ({v.label!r})" if v.label else repr(v.data)
+
+
+def _text(x: Any) -> str:
+    return _describe(x) if isinstance(x, Value) else repr(float(x))
 
 
 class _Marker:
@@ -166,7 +231,7 @@ _new = object.__new__
 
 
 # ---------------------------------------------------------------------------------------------
-# Node construction. Each op computes (data, local derivatives) and calls one of these.
+# Node construction. Each op computes (data, local derivatives) and calls this.
 
 
 def _node(op: str, data: float, a: Any, da: Any, b: Any, db: Any) -> Value:
@@ -187,20 +252,13 @@ def _node(op: str, data: float, a: Any, da: Any, b: Any, db: Any) -> Value:
 
 def _special_mode(v: Value, mode: int) -> None:
     """Apply no_grad (drop the parents) and anomaly checks to a freshly made node."""
-    if mode & _ANOMALY and not math.isfinite(v.data):
-        operands = ", ".join(_describe(p) for p in v.parents)
-        if v.constant is not None:
-            operands += f", constant {v.constant!r}"
-        raise AnomalyError(f"{v.op}: produced {v.data!r} from operands {operands}")
+    if mode & _ANOMALY and not _isfinite(v.data):
+        shown = ", ".join(_text(o) for o in v.operands)
+        raise AnomalyError(f"{v.op}: produced {v.data!r} from operands {shown}")
     if mode & _NO_GRAD:
         v.op = ""
         v._a = v._b = v._db = None
         v._da = 0.0
-
-
-def _fail_overflow(op: str, *operands: Value | float) -> OverflowError:
-    shown = ", ".join(_describe(o) if isinstance(o, Value) else repr(o) for o in operands)
-    return OverflowError(f"{op}: result too large for a float with operands {shown}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,14 +282,15 @@ class Value:
     _b: Any
     _db: Any
 
-    def __init__(self, data: float, label: str = "") -> None:
+    def __init__(self, data: float, label: str = "", owner: Any = None) -> None:
         self.data = _num(data, "Value")
         self.grad = 0.0
         if not isinstance(label, str):
             raise TypeError(f"Value: label must be a str, not {type(label).__name__}")
         self.label = label
         self.op = ""
-        self._a = self._b = self._db = None
+        self._a = self._b = None
+        self._db = owner  # a leaf has no constant: the slot records what owns it
         self._da = 0.0
 
     # -- the graph, read-only views ------------------------------------------------------------
@@ -263,6 +322,31 @@ class Value:
         return self._db if self._b is None and self._a is not None else None
 
     @property
+    def operands(self) -> tuple[Value | float, ...]:
+        """The op's operands in call order, plain numbers included: ``(x, 2.0)`` for ``x ** 2``,
+        ``(2.0, x)`` for ``2 - x``. A fused node's (`sum`, `dot`) are its parents."""
+        a, b = self._a, self._b
+        if a is None:
+            return ()
+        if b is None:
+            c = self._db
+            if c is None:
+                return (a,)
+            found = lookup(self.op)
+            return (c, a) if found is not None and found[1] == 0 else (a, c)
+        if b is _NARY:
+            return self._db if type(self._db) is tuple else a
+        return (a, b)
+
+    @property
+    def owner(self) -> Any:
+        """What owns this leaf, given as ``Value(x, owner=...)``: `autograd.nn` makes its weights
+        and biases with their neuron as owner, which views read to find layers and neurons
+        (labels are only text). None for other Values; a model's parameters are the leaves
+        with an owner."""
+        return self._db if self._a is None else None
+
+    @property
     def is_leaf(self) -> bool:
         """True for Values made by the user (or under `no_grad`), which have no parents."""
         return self._a is None
@@ -276,12 +360,12 @@ class Value:
     def _op(self) -> str:
         return self.op
 
-    # -- arithmetic ----------------------------------------------------------------------------
+    # -- arithmetic: the hot operators, by hand (the registry test holds them to their rules) --
 
     def __add__(self, other: Operand) -> Value:
         if isinstance(other, Value):
             return _node("+", self.data + other.data, self, 1.0, other, 1.0)
-        c = _num(other, "+", self)
+        c = _num(other, "+")
         return _node("+", self.data + c, self, 1.0, None, c)
 
     __radd__ = __add__
@@ -289,17 +373,17 @@ class Value:
     def __sub__(self, other: Operand) -> Value:
         if isinstance(other, Value):
             return _node("-", self.data - other.data, self, 1.0, other, -1.0)
-        c = _num(other, "-", self)
+        c = _num(other, "-")
         return _node("-", self.data - c, self, 1.0, None, c)
 
     def __rsub__(self, other: float) -> Value:
-        c = _num(other, "-", self)
+        c = _num(other, "-")
         return _node("rsub", c - self.data, self, -1.0, None, c)
 
     def __mul__(self, other: Operand) -> Value:
         if isinstance(other, Value):
             return _node("*", self.data * other.data, self, other.data, other, self.data)
-        c = _num(other, "*", self)
+        c = _num(other, "*")
         return _node("*", self.data * c, self, c, None, c)
 
     __rmul__ = __mul__
@@ -308,57 +392,21 @@ class Value:
         if isinstance(other, Value):
             y = other.data
             if y == 0.0:
-                raise ZeroDivisionError(
-                    f"/: division by zero: {_describe(self)} / {_describe(other)}"
-                )
+                return apply(ops.div, (self, other))  # the registry says what 1 / 0 is
             out = self.data / y
             return _node("/", out, self, 1.0 / y, other, -out / y)
-        c = _num(other, "/", self)
+        c = _num(other, "/")
         if c == 0.0:
-            raise ZeroDivisionError(f"/: division by zero: {_describe(self)} / {c!r}")
+            return apply(ops.div, (self, c))
         return _node("/", self.data / c, self, 1.0 / c, None, c)
 
     def __rtruediv__(self, other: float) -> Value:
-        c = _num(other, "/", self)
+        c = _num(other, "/")
         x = self.data
         if x == 0.0:
-            raise ZeroDivisionError(f"/: division by zero: {c!r} / {_describe(self)}")
+            return apply(ops.div, (c, self))
         out = c / x
         return _node("rdiv", out, self, -out / x, None, c)
-
-    def __pow__(self, other: Operand) -> Value:
-        if isinstance(other, Value):
-            return _pow_values(self, other)
-        c = _num(other, "**", self)
-        x = self.data
-        _check_pow_domain(self, c)
-        try:
-            out = x**c
-            if c == 0.0:
-                local = 0.0
-            elif x == 0.0 and c < 1.0:
-                local = math.inf  # d/dx x**c is unbounded at 0 for 0 < c < 1
-            else:
-                local = c * x ** (c - 1.0)
-        except OverflowError:
-            raise _fail_overflow("**", self, c) from None
-        return _node("**", out, self, local, None, c)
-
-    def __rpow__(self, other: float) -> Value:
-        c = _num(other, "**", self)
-        x = self.data
-        _check_pow_domain(c, self)
-        if c < 0.0 and is_grad_enabled():
-            raise DomainError(
-                f"**: the derivative of {c!r} ** x with respect to x={_describe(self)} is "
-                "undefined for a negative base (log of a negative number)"
-            )
-        try:
-            out = c**x
-        except OverflowError:
-            raise _fail_overflow("**", c, self) from None
-        local = out * math.log(c) if c > 0.0 else 0.0
-        return _node("rpow", out, self, local, None, c)
 
     def __neg__(self) -> Value:
         return _node("neg", -self.data, self, -1.0, None, None)
@@ -366,56 +414,55 @@ class Value:
     def __pos__(self) -> Value:
         return self
 
-    def __abs__(self) -> Value:
-        x = self.data
-        sign = 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0
-        return _node("abs", abs(x), self, sign, None, None)
-
-    # -- functions -----------------------------------------------------------------------------
-
-    def exp(self) -> Value:
-        try:
-            out = math.exp(self.data)
-        except OverflowError:
-            raise OverflowError(
-                f"exp: overflow for x={_describe(self)}; exp(x) exceeds the largest float "
-                "for x > 709.78"
-            ) from None
-        return _node("exp", out, self, out, None, None)
-
-    def log(self) -> Value:
-        x = self.data
-        if not x > 0.0:
-            raise DomainError(f"log: undefined for x={_describe(self)}; log needs x > 0")
-        return _node("log", math.log(x), self, 1.0 / x, None, None)
-
-    def sigmoid(self) -> Value:
-        x = self.data
-        if x >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-x))
-        else:  # exp(x) cannot overflow here
-            e = math.exp(x)
-            s = e / (1.0 + e)
-        return _node("sigmoid", s, self, s * (1.0 - s), None, None)
-
-    def tanh(self) -> Value:
-        t = math.tanh(self.data)
-        return _node("tanh", t, self, 1.0 - t * t, None, None)
-
     def relu(self) -> Value:
-        """max(0, x). Its derivative at 0 is taken as 0, as PyTorch does."""
+        """max(0, x), NaN for NaN. Its derivative at 0 is taken as 0, as PyTorch does."""
         x = self.data
         if x > 0.0:
             return _node("relu", x, self, 1.0, None, None)
-        return _node("relu", 0.0, self, 0.0, None, None)
+        return _node("relu", 0.0 if x <= 0.0 else x, self, 0.0, None, None)
+
+    # -- the other registry ops ----------------------------------------------------------------
+
+    def __pow__(self, other: Operand) -> Value:
+        return apply(ops.power, (self, other))
+
+    def __rpow__(self, other: float) -> Value:
+        return apply(ops.power, (other, self))
+
+    def __abs__(self) -> Value:
+        return _unary(ops.absolute, self)
+
+    def exp(self) -> Value:
+        """e ** self."""
+        return _unary(ops.exp, self)
+
+    def log(self) -> Value:
+        """The natural logarithm (a `DomainError` for x <= 0)."""
+        return _unary(ops.log, self)
+
+    def sigmoid(self) -> Value:
+        """1 / (1 + e ** -x), without overflow for any x."""
+        return _unary(ops.sigmoid, self)
+
+    def tanh(self) -> Value:
+        """The hyperbolic tangent."""
+        return _unary(ops.tanh, self)
+
+    def sin(self) -> Value:
+        """The sine (radians)."""
+        return _unary(ops.sin, self)
+
+    def cos(self) -> Value:
+        """The cosine (radians)."""
+        return _unary(ops.cos, self)
+
+    def sqrt(self) -> Value:
+        """The square root (a `DomainError` for x < 0; the derivative at 0 is inf)."""
+        return _unary(ops.sqrt, self)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, else slope * x (derivative at 0: slope)."""
-        s = _num(slope, "leaky_relu", self)
-        x = self.data
-        if x > 0.0:
-            return _node("leaky_relu", x, self, 1.0, None, s)
-        return _node("leaky_relu", s * x, self, s, None, s)
+        return apply(ops.leaky_relu, (self, slope))
 
     # -- comparisons and conversions (by data; equality stays identity, so Values hash) --------
 
@@ -432,7 +479,11 @@ class Value:
         return self.data >= _data(other, ">=")
 
     def __float__(self) -> float:
-        return self.data
+        raise TypeError(
+            f"float() of a Value would leave the graph, and the gradient would silently miss "
+            f"it: this is what math.exp(v) does. Use v.data for the number ({self.data!r}), or "
+            "autograd.math (autograd.math.exp instead of math.exp) to stay in the graph"
+        )
 
     def __format__(self, spec: str) -> str:
         return format(self.data, spec) if spec else repr(self)
@@ -459,7 +510,10 @@ class Value:
         order = backward_order(self)
         self.grad = seed
         if is_anomaly_enabled():
-            _backward_checked(self, order)
+            if not _isfinite(seed):
+                raise AnomalyError(f"backward: the seed gradient is {seed!r}")
+            for _ in backprop(order, None, checked=True):
+                pass
             return
         for v in order:
             g = v.grad
@@ -476,20 +530,6 @@ class Value:
                 a.grad += v._da * g
                 b.grad += v._db * g
 
-    def backward_steps(self, grad: float = 1.0) -> Iterator[Any]:
-        """Run `backward()` one node at a time; see `autograd.inspect.backward_steps`."""
-        from .inspect import backward_steps
-
-        steps: Iterator[Any] = backward_steps(self, grad)
-        return steps
-
-    def tree(self, max_depth: int | None = None) -> str:
-        """The graph as indented text; see `autograd.inspect.tree`."""
-        from .inspect import tree
-
-        text: str = tree(self, max_depth=max_depth)
-        return text
-
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0 on this Value and every Value it depends on."""
         for v in walk(self):
@@ -499,61 +539,159 @@ class Value:
         """A new leaf with the same data and label, cut from this graph."""
         return Value(self.data, self.label)
 
+    @staticmethod
+    def __autograd_op__(op: Op, args: Sequence[Any]) -> Value:
+        """How a registry op applies to Values: `apply` (see `autograd.ops`)."""
+        return apply(op, args)
+
 
 def _data(x: Operand, op: str) -> float:
     return x.data if isinstance(x, Value) else _num(x, op)
 
 
-def _check_pow_domain(base: Value | float, exponent: Value | float) -> None:
-    """Raise for (-8) ** 0.5 and 0 ** -1; the message is only formatted when raising."""
-    x = base.data if isinstance(base, Value) else base
-    y = exponent.data if isinstance(exponent, Value) else exponent
-    if x < 0.0 and not float(y).is_integer():
-        raise DomainError(
-            f"**: a negative base to a fractional power is not a real number: "
-            f"{_text(base)} ** {_text(exponent)}"
-        )
-    if x == 0.0 and y < 0.0:
-        raise ZeroDivisionError(f"**: zero to a negative power: {_text(base)} ** {_text(exponent)}")
+# ---------------------------------------------------------------------------------------------
+# Any registry op on Values.
 
 
-def _text(x: Value | float) -> str:
-    return _describe(x) if isinstance(x, Value) else repr(x)
-
-
-def _pow_values(a: Value, b: Value) -> Value:
-    x, y = a.data, b.data
-    _check_pow_domain(a, b)
-    try:
-        out = x**y
-        if y == 0.0:
-            da = 0.0
-        elif x == 0.0 and y < 1.0:
-            da = math.inf
+def apply(op: Op, args: Sequence[Any]) -> Value:
+    """Op `op` of the registry applied to `args`, at least one of them a Value: a new node with
+    the op's value and its local derivatives (its rule, evaluated on the floats)."""
+    if op.fused is not None:
+        raise TypeError(f"{op.name}: a fused node; call autograd.{op.name} to make one")
+    if len(args) != op.arity:
+        args = op.complete(tuple(args))
+    if len(args) == 1:
+        return _unary(op, args[0])
+    xs: list[float] = []
+    at: list[int] = []  # positions of the Values
+    for i, a in enumerate(args):
+        if isinstance(a, Value):
+            if i in op.numbers_only:
+                raise TypeError(f"{op.name}: {op.params[i]} must be a plain number, not a Value")
+            xs.append(a.data)
+            at.append(i)
         else:
-            da = y * x ** (y - 1.0)
-    except OverflowError:
-        raise _fail_overflow("**", a, b) from None
-    if x > 0.0:
-        db = out * math.log(x)
-    elif x == 0.0:
-        db = 0.0  # PyTorch's convention for 0 ** y
-    elif is_grad_enabled():
-        raise DomainError(
-            f"**: the derivative of a ** b with respect to the exponent b={_describe(b)} is "
-            f"undefined for a negative base a={_describe(a)}; use a plain-number exponent"
-        )
+            xs.append(_num(a, op.name))
+    out = op.evaluate(xs, args)
+    if not _isfinite(out):
+        _refuse(op, xs, out, args)
+    if _mode.get() & _NO_GRAD:
+        local: Sequence[float] = [0.0] * len(at)
     else:
-        db = 0.0
-    return _node("**", out, a, da, b, db)
+        partials = _partials(op, xs, out, args)
+        local = [partials[i] for i in at]
+    if len(at) == 1 and len(args) == 2:  # one Value and a plain number
+        i = at[0]
+        kind = op.name if i == 0 or op.commutative else op.reflected
+        return _node(kind, out, args[i], local[0], None, args[1 - i])
+    if len(at) == 2 == len(args):
+        return _node(op.name, out, args[0], local[0], args[1], local[1])
+    parents = tuple(args[i] for i in at)
+    return _node(op.name, out, parents, tuple(local), _NARY, tuple(args))
+
+
+def _unary(op: Op, x: Value) -> Value:
+    """`apply` for an op of one input (exp, log, sigmoid, tanh, sin...)."""
+    xd = x.data
+    try:
+        out = op.value(xd)
+    except (ArithmeticError, ValueError):
+        out = op.evaluate((xd,), (x,))  # raises again, naming the op and the operand
+    if type(out) is not float:
+        out = op.evaluate((xd,), (x,))
+    if not _isfinite(out):
+        _refuse(op, (xd,), out, (x,))
+    if _mode.get() & _NO_GRAD:
+        return _node(op.name, out, x, 0.0, None, None)
+    try:
+        d = op.derivative(xd, out)
+        if type(d) is not float:
+            d = _as_float(op, op.partials((xd,), out)[0])
+    except (ArithmeticError, ValueError):
+        d = _at_edge(op, (xd,), out)[0]
+    if d != d and _isfinite(xd):
+        _undefined(op, 0, (x,))
+    return _node(op.name, out, x, d, None, None)
+
+
+def _partials(op: Op, xs: Sequence[float], out: float, args: Sequence[Any]) -> list[float]:
+    """The op's rule at the floats `xs`: its partial derivatives as floats. Where Python's float
+    arithmetic raises (``0.5 / 0.0`` at the edge of sqrt), the rule runs again on Values in the
+    IEEE mode, as create_graph runs it, so both give the same inf."""
+    try:
+        partials = [_as_float(op, d) for d in op.partials(xs, out)]
+    except (ArithmeticError, ValueError):
+        partials = _at_edge(op, xs, out)
+    for i, (d, a) in enumerate(zip(partials, args, strict=True)):
+        if d != d and isinstance(a, Value) and all(map(_isfinite, xs)):
+            _undefined(op, i, args)
+    return partials
+
+
+def _at_edge(op: Op, xs: Sequence[float], out: float) -> list[float]:
+    """The rule at floats where float arithmetic raised: run on throwaway Values in the IEEE
+    mode (no graph, no anomaly checks: these are not the user's ops)."""
+    mode = _mode.get()
+    token = _mode.set((mode | _IEEE | _NO_GRAD) & ~_ANOMALY)
+    try:
+        args = [x if i in op.numbers_only else Value(x) for i, x in enumerate(xs)]
+        partials = op.partials(args, Value(out))
+    finally:
+        _mode.reset(token)
+    return [d.data if isinstance(d, Value) else _as_float(op, d) for d in partials]
+
+
+def _as_float(op: Op, d: Any) -> float:
+    if type(d) is float:
+        return d
+    if isinstance(d, (int, float)) and not isinstance(d, bool):
+        return float(d)
+    raise TypeError(f"{op.name}: the derivative rule gave {type(d).__name__} {d!r:.40} on "
+                    "floats; it must give numbers (a Value only when given Values)")
+
+
+def _refuse(op: Op, xs: Sequence[float], out: float, args: Sequence[Any]) -> None:
+    """A result that is not finite: outside the op's domain, raise (unless rules are being
+    evaluated at an edge); an overflow, or NaN or infinity among the inputs, is kept, as IEEE
+    and PyTorch keep it (`detect_anomaly` catches it)."""
+    if not _mode.get() & _IEEE:
+        error = op.domain_error(xs, out, args)
+        if error is not None:
+            raise error
+
+
+def _undefined(op: Op, i: int, args: Sequence[Any]) -> None:
+    if _mode.get() & _IEEE:
+        return
+    raise DomainError(f"{op.name}: the derivative with respect to {op.params[i]} is undefined "
+                      f"at {op.at(args)}")
+
+
+def rule_locals(v: Value) -> tuple[Value | float, ...]:
+    """d v / d parent for each parent of `v`, from the op's rule evaluated on Values: the local
+    derivatives as part of the graph, so that they can be differentiated again
+    (``grad(create_graph=True)``). Plain floats where they are constants."""
+    found = lookup(v.op)
+    if found is None:
+        raise KeyError(f"{v.op!r}: no op of this name is registered")
+    op = found[0]
+    if op.fused is not None:
+        return op.fused(v)
+    args = v.operands
+    with _ieee_edges():
+        partials = op.partials(args, v)
+    local = []
+    for i, (d, a) in enumerate(zip(partials, args, strict=True)):
+        if isinstance(a, Value):
+            x = d.data if isinstance(d, Value) else d
+            if x != x and all(_isfinite(_data(b, op.name)) for b in args):
+                _undefined(op, i, args)
+            local.append(d)
+    return tuple(local)
 
 
 # ---------------------------------------------------------------------------------------------
 # Fused n-ary ops.
-
-
-_ONLY_VALUES = frozenset((Value,))
-_ONLY_FLOATS = frozenset((float,))
 
 
 def _split(items: Sequence[Any], op: str) -> tuple[list[float] | None, bool]:
@@ -566,6 +704,10 @@ def _split(items: Sequence[Any], op: str) -> tuple[list[float] | None, bool]:
     if not any(isinstance(x, Value) for x in items):
         return [_num(x, op) for x in items], False
     return None, False
+
+
+_ONLY_VALUES = frozenset((Value,))
+_ONLY_FLOATS = frozenset((float,))
 
 
 def sum(values: Iterable[Operand], start: float = 0.0) -> Value:  # noqa: A001
@@ -589,7 +731,7 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
     d out / d w_i = x_i, d out / d x_i = w_i, d out / d bias = 1. Parents are laid out as
     (w's paired with Value x's, those x's, other Value w's, other Value x's, bias), and ``_db``
     holds the number of such Value-Value pairs, so that a parent's partner can be found again
-    (`autograd.functional` needs it for second derivatives).
+    (`rule_locals` needs it for second derivatives).
     """
     if len(ws) != len(xs):
         raise ValueError(f"dot: {len(ws)} weights but {len(xs)} inputs")
@@ -663,6 +805,19 @@ def linear(weight: Sequence[Sequence[Operand]], xs: Sequence[Operand],
     return out
 
 
+def _dot_rule(v: Value) -> tuple[Value | float, ...]:
+    """dot's local derivatives as Values: each Value-Value pair's partner, then the numbers."""
+    p, d = v.parents, v.local_grads
+    k = v._db  # Value-Value pairs come first: (w_1..w_k, x_1..x_k, ...)
+    return (*p[k : 2 * k], *p[:k], *d[2 * k :])
+
+
+ops.register(Op(None, None, name="sum", fused=lambda v: v.local_grads, formula=("1",),
+                builtin=True, doc="One node for a sum of many terms: `autograd.sum`."))
+ops.register(Op(None, None, name="dot", fused=_dot_rule, formula=("x_i", "w_i", "1"),
+                builtin=True, doc="One node for w·x + b: `autograd.dot`, `autograd.linear`."))
+
+
 # ---------------------------------------------------------------------------------------------
 # Graph walks: iterative, never recursive, so a million-node chain is fine.
 
@@ -703,8 +858,22 @@ def backward_order(root: Value, reset: bool = True) -> list[Value]:
     return order
 
 
+def topological(root: Value) -> list[Value]:
+    """Every node `root` depends on, leaves included, each once, every node before its parents:
+    `backward_order`, then the leaves in the order they are first used as operands."""
+    order = backward_order(root, reset=False)
+    if not order:
+        return [root]
+    leaves: dict[Value, None] = {}
+    for v in reversed(order):
+        for p in v.parents:
+            if p._a is None:
+                leaves[p] = None
+    return [*order, *leaves]
+
+
 def walk(root: Value) -> list[Value]:
-    """Every Value `root` depends on, root included, each once (leaves too)."""
+    """Every Value `root` depends on, root included, each once (leaves too), breadth first."""
     out = [root]
     seen = {root}
     i = 0
@@ -717,17 +886,67 @@ def walk(root: Value) -> list[Value]:
     return out
 
 
-def _backward_checked(root: Value, order: list[Value]) -> None:
-    """The backward loop with a NaN / infinity check on every contribution."""
+Flow = tuple[Value, Any, Any, Any, Any]
+"""What one node sends one parent: (parent, local derivative, contribution, before, after)."""
+
+
+class _GradFields:
+    """A table of gradients that is the ``.grad`` fields of the nodes (what backward fills)."""
+
+    def get(self, v: Value, default: Any = None) -> Any:
+        return v.grad
+
+    def __contains__(self, v: Value) -> bool:
+        return True
+
+    def __setitem__(self, v: Value, g: Any) -> None:
+        v.grad = g
+
+
+def backprop(
+    order: Iterable[Value],
+    adjoint: Any,
+    *,
+    local: Callable[[Value], Sequence[Any]] | None = None,
+    within: Container[Value] | None = None,
+    checked: bool = False,
+) -> Iterator[tuple[Value, Any, list[Flow]]]:
+    """The chain rule over `order` (children before parents), one node at a time.
+
+    For each node v, with upstream gradient ``g = adjoint[v]``, add ``local × g`` into the
+    entry of each parent (``adjoint`` is a dict; None means the nodes' ``.grad`` fields, as
+    `backward()` fills them), and yield
+    ``(v, g, flows)``. A float g of 0 sends nothing (not even ``0 × inf``); its flows show
+    contribution 0. ``local(v)`` gives the local derivatives (default `Value.local_grads`:
+    floats; `rule_locals` gives Values, for create_graph). Parents outside `within` are
+    skipped. ``checked``: a NaN or infinite contribution raises `AnomalyError`.
+
+    `backward()` runs this same loop, written out over the ``.grad`` fields for speed (the
+    tests hold the two equal); `grad`, `backward_steps`, `explain` and `draw` use this one.
+    """
+    if adjoint is None:
+        adjoint = _GradFields()
+    root: Value | None = None
     for v in order:
-        g = v.grad
-        if g == 0.0:  # as backward() does: nothing flows, not even 0 * inf
-            continue
-        for p, d in zip(v.parents, v.local_grads, strict=True):
-            contribution = d * g
-            if not math.isfinite(contribution):
+        root = root or v
+        g = adjoint.get(v, 0.0)
+        flows: list[Flow] = []
+        skip = type(g) is float and g == 0.0
+        for p, d in zip(v.parents, v.local_grads if local is None else local(v), strict=True):
+            if within is not None and p not in within:
+                continue
+            before = adjoint.get(p, 0.0)
+            if skip:  # the parent is reached all the same: give it an entry
+                adjoint[p] = before
+                flows.append((p, d, 0.0, before, before))
+                continue
+            c = d * g
+            if checked and not _isfinite(c):
                 raise _bad_gradient(root, v, p, d, g)
-            p.grad += contribution
+            after = before + c if p in adjoint else c
+            adjoint[p] = after
+            flows.append((p, d, c, before, after))
+        yield v, g, flows
 
 
 def _bad_gradient(root: Value, v: Value, p: Value, d: float, g: float) -> AnomalyError:

@@ -24,7 +24,8 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from .engine import Value, _bad_gradient, _num, backward_order, is_anomaly_enabled, walk
+from .engine import Value, backprop, backward_order, is_anomaly_enabled, walk
+from .ops import Op, lookup, number
 
 __all__ = [
     "Explanation",
@@ -65,8 +66,6 @@ def _count(n: int) -> str:
     return f"about 10^{int(n.bit_length() * math.log10(2))}"
 
 
-_OP_WORDS = {"+": "add", "-": "sub", "rsub": "sub", "*": "mul", "/": "div", "rdiv": "div",
-             "**": "pow", "rpow": "pow"}
 _PLAIN = re.compile(r"[\w.#']+")
 
 
@@ -86,7 +85,7 @@ class _Names:
                 name = v.label
             else:
                 self._numbered += 1
-                name = f"{v.label or _OP_WORDS.get(v.op, v.op or 'leaf')}#{self._numbered}"
+                name = f"{v.label or _word(v)}#{self._numbered}"
             self._taken.add(name)
             self._names[v] = name
         return name
@@ -97,26 +96,34 @@ class _Names:
         return name if _PLAIN.fullmatch(name) else f"({name})"
 
 
+def _op(v: Value) -> Op | None:
+    found = lookup(v.op)
+    return found[0] if found is not None else None
+
+
+def _word(v: Value) -> str:
+    """What an unlabeled node is called: its op's word (``mul``), or ``leaf``."""
+    op = _op(v)
+    return op.word if op is not None else v.op or "leaf"
+
+
+def _operand_texts(v: Value, name: Callable[[Value], str]) -> list[str]:
+    return [name(a) if isinstance(a, Value) else f"{a:.9g}" for a in v.operands]
+
+
 def _expr(v: Value, name: Callable[[Value], str], most: int = 8) -> str:
-    """How `v` was computed, with its parents' names: ``sigmoid(l_o1)``, ``0.85 - out_o1``."""
-    names = [name(p) for p in v.parents[:most]]
-    if len(v.parents) > most:
-        names.append(f"… {len(v.parents) - most} more")
-    op, c = v.op, v.constant
-    const = f"{c:.9g}" if c is not None else ""
-    if op in ("rsub", "rdiv", "rpow"):
-        return f"{const} {_SYMBOLS[op]} {names[0]}"
-    if op in ("+", "-", "*", "/", "**"):
-        return f" {op} ".join(names) if len(names) == 2 else f"{names[0]} {op} {const}"
-    if op == "neg":
-        return f"-{names[0]}"
-    if op == "leaky_relu":
-        return f"leaky_relu({names[0]}, {const})"
-    return f"{op}({', '.join(names)})"
+    """How `v` was computed, with its operands' names: ``sigmoid(l_o1)``, ``0.85 - out_o1``."""
+    op = _op(v)
+    texts = _operand_texts(v, name) if len(v.parents) <= most else \
+        [name(p) for p in v.parents[:most]] + [f"… {len(v.parents) - most} more"]
+    if op is None:
+        return f"{v.op}({', '.join(texts)})"
+    return op.show(texts)
 
 
-_SYMBOLS = {"rsub": "-", "rdiv": "/", "rpow": "**"}
-_SUMS = ("+", "-", "sum")
+def _is_sum(op: Op | None) -> bool:
+    """Ops whose every local derivative is ±1: a term of one is a term of a sum."""
+    return op is not None and all(f in ("1", "−1") for f in op.formula)
 
 
 def _sum_text(terms: Sequence[float]) -> str:
@@ -194,7 +201,7 @@ def backward_steps(root: Value, grad: float = 1.0) -> Iterator[Step]:
     """
     if not isinstance(root, Value):
         raise TypeError(f"backward_steps: expected a Value, not {type(root).__name__}")
-    return _steps(root, _num(grad, "backward_steps"))
+    return _steps(root, number(grad, "backward_steps"))
 
 
 def _steps(root: Value, seed: float) -> Iterator[Step]:
@@ -203,21 +210,11 @@ def _steps(root: Value, seed: float) -> Iterator[Step]:
         return
     order = backward_order(root)
     root.grad = seed
-    checked = is_anomaly_enabled()  # backward() then checks every contribution
     names = _Names()
-    for index, v in enumerate(order, 1):
-        g = v.grad
-        skipped = g == 0.0
-        flows = []
-        for p, d in zip(v.parents, v.local_grads, strict=True):
-            before = p.grad
-            c = 0.0 if skipped else d * g
-            if checked and not math.isfinite(c):
-                raise _bad_gradient(root, v, p, d, g)
-            if not skipped:
-                p.grad = before + c
-            flows.append(ParentStep(p, d, c, before, p.grad))
-        yield Step(index, v, g, tuple(flows), skipped, names)
+    flows = backprop(order, None, checked=is_anomaly_enabled())  # backward()'s loop on .grad
+    for index, (v, g, parents) in enumerate(flows, 1):
+        steps = tuple(ParentStep(*flow) for flow in parents)
+        yield Step(index, v, g, steps, g == 0.0, names)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -386,15 +383,8 @@ def _explain(root: Value, wrt: Value, top: int, fold: bool | None) -> Explanatio
 
     # The gradient: backward()'s loop restricted to the nodes between root and wrt, in its order.
     adjoint = {root: 1.0}
-    for v in order:
-        g = adjoint.get(v, 0.0)
-        if v is wrt:
-            break
-        if g == 0.0 or v not in count:
-            continue
-        for p, d in zip(v.parents, v.local_grads, strict=True):
-            if p in count:
-                adjoint[p] = adjoint.get(p, 0.0) + d * g
+    for _ in backprop([v for v in order if v in count], adjoint, within=count):
+        pass
     value = adjoint.get(wrt, 0.0)
 
     between = [v for v in order if v in count]
@@ -422,7 +412,7 @@ def _explain(root: Value, wrt: Value, top: int, fold: bool | None) -> Explanatio
     # A cut that is a term of a sum (a single edge of exactly 1 from a + node) says nothing:
     # merge it away, so that ∂E_total/∂E_o1 × ∂E_o1/∂out_o1 reads ∂E_total/∂out_o1 as in seed 004.
     inner = [d for prev, d in zip(cuts, cuts[1:-1], strict=False)
-             if not (prev.op in _SUMS and below[prev] == below[d] and edges[prev][d] == 1.0)]
+             if not (_is_sum(_op(prev)) and below[prev] == below[d] and edges[prev][d] == 1.0)]
     kept = [cuts[0], *inner, cuts[-1]]
     index = {d: i for i, d in enumerate(kept)}
     part: dict[Value, int] = {}
@@ -471,27 +461,21 @@ def _fold(between: list[Value], count: dict[Value, int], fold: bool) -> Edges | 
     for a in between:
         if a not in stops:
             continue
-        out: dict[Value, float] = {}
-        edges[a] = out
+        below = [a]  # the nodes a reaches without passing through another stop
+        seen = {a}
+        for v in below:
+            for p in v.parents:
+                if p in count and p not in seen:
+                    seen.add(p)
+                    if p not in stops:
+                        below.append(p)
+        budget -= len(below)
+        if budget < 0:
+            return None
         acc = {a: 1.0}
-        heap = [pos[a]]
-        while heap:
-            v = between[heapq.heappop(heap)]
-            g = acc[v]
-            for p, d in zip(v.parents, v.local_grads, strict=True):
-                if p not in count:
-                    continue
-                c = d * g if g != 0.0 else 0.0
-                if p in stops:
-                    out[p] = out.get(p, 0.0) + c
-                elif p in acc:
-                    acc[p] += c
-                else:
-                    acc[p] = c
-                    heapq.heappush(heap, pos[p])
-                    budget -= 1
-            if budget < 0:
-                return None
+        for _ in backprop(sorted(below, key=pos.__getitem__), acc, within=count):
+            pass
+        edges[a] = {p: g for p, g in acc.items() if p in stops and p is not a}
     return edges
 
 

@@ -11,6 +11,11 @@ linear, one activation node, so graphs stay small and backward stays fast. Every
 parameters ``L1.N3.w2`` and ``L1.N3.b`` (layer, neuron and weight counted from 1), the dot node
 ``L1.N3.z``, the activation node ``L1.N3.out`` (a linear neuron's dot node is ``L1.N3.out``).
 
+Weights and biases are leaves whose ``owner`` is their neuron, and a neuron knows its
+``position`` (layer, neuron) in its model. That structure, not the labels, is what
+`autograd.draw` reads to group and collapse a model's nodes, so renaming a label changes nothing
+but the text.
+
 Initialisation is the one `torch.nn.Linear` uses by default: every weight and bias is drawn from
 uniform(-1/sqrt(nin), 1/sqrt(nin)), where nin is the neuron's number of inputs (micrograd draws
 weights from uniform(-1, 1) and starts biases at 0). Pass ``seed=`` (or a `random.Random` as
@@ -28,12 +33,12 @@ import math
 import numbers
 import os
 import random
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from . import engine
 from .engine import Operand, Value, dot, linear
+from .files import write_atomic
 
 __all__ = [
     "ACTIVATIONS",
@@ -180,7 +185,8 @@ class Neuron(Module):
     ``L1.N3.w2``, ``L1.N3.b``; a neuron without a name has ``w1``, ``w2``, ``b``.
     """
 
-    __slots__ = ("nin", "activation", "name", "w", "b", "_act", "_z_label", "_out_label")
+    __slots__ = ("nin", "activation", "name", "position", "w", "b", "_act", "_z_label",
+                 "_out_label")
 
     def __init__(
         self,
@@ -198,8 +204,10 @@ class Neuron(Module):
         self.nin = nin
         self.activation = activation
         self.name = name
-        self.w = [Value(uniform(-bound, bound), f"{prefix}w{k}") for k in range(1, nin + 1)]
-        self.b = Value(uniform(-bound, bound), f"{prefix}b")
+        self.position: tuple[int, int] | None = None  # (layer, neuron) inside a model
+        self.w = [Value(uniform(-bound, bound), f"{prefix}w{k}", owner=self)
+                  for k in range(1, nin + 1)]
+        self.b = Value(uniform(-bound, bound), f"{prefix}b", owner=self)
         self._act = ACTIVATIONS[activation]
         # Labels are made once here, not on every call.
         self._z_label = prefix + ("out" if self._act is None else "z")
@@ -238,7 +246,7 @@ class Layer(Module):
     ``name`` prefixes the labels: ``Layer(2, 3, name='L1')`` has neurons ``L1.N1`` .. ``L1.N3``.
     """
 
-    __slots__ = ("nin", "nout", "activation", "name", "neurons")
+    __slots__ = ("nin", "nout", "activation", "name", "neurons", "_number")
 
     def __init__(
         self,
@@ -262,6 +270,18 @@ class Layer(Module):
         self.neurons = [
             Neuron(nin, activation, name=f"{prefix}N{j}", rng=rng) for j in range(1, nout + 1)
         ]
+        self.number = 1  # the layer's place in its model, from 1 (an MLP renumbers)
+
+    @property
+    def number(self) -> int:
+        """The layer's place in its model, from 1; its neurons' ``position`` follows it."""
+        return self._number
+
+    @number.setter
+    def number(self, i: int) -> None:
+        self._number = i
+        for j, n in enumerate(self.neurons, 1):
+            n.position = (i, j)
 
     def __call__(self, x: Sequence[Operand]) -> Value | list[Value]:
         out = self._forward(x)
@@ -332,6 +352,8 @@ class MLP(Module):
                   name=f"L{i + 1}", rng=rng)
             for i in range(len(nouts))
         ]
+        for i, layer in enumerate(self.layers, 1):
+            layer.number = i
 
     def __call__(self, x: Sequence[Operand]) -> Value | list[Value]:
         if len(x) != self.nin:
@@ -541,8 +563,9 @@ VERSION = 1
 
 
 def save(model: MLP, path: str | os.PathLike[str]) -> None:
-    """Write `model` to `path` as JSON, atomically (a temporary file in the same folder,
-    flushed and fsynced, then renamed over `path`; a crash never leaves half a file).
+    """Write `model` to `path` as JSON, atomically (`autograd.files.write_atomic`: a temporary
+    file in the same folder, flushed and fsynced, then renamed over `path`; a crash never leaves
+    half a file, an existing file keeps its permissions, a device or FIFO is refused).
 
     The layout::
 
@@ -581,33 +604,7 @@ def save(model: MLP, path: str | os.PathLike[str]) -> None:
         ],
     }
     text = json.dumps(doc, allow_nan=False)
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with _suppress_os_error():
-            os.unlink(tmp)
-        raise
-    with _suppress_os_error():  # make the rename itself durable (POSIX)
-        dfd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-
-
-class _suppress_os_error:  # noqa: N801
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: object, exc: object, tb: object) -> bool:
-        return isinstance(exc, OSError)
+    write_atomic(path, text.encode("utf-8"), what="save")
 
 
 def load(path: str | os.PathLike[str], model: MLP | None = None) -> MLP:

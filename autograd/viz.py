@@ -2,25 +2,28 @@
 writes an SVG file.
 
 What the picture shows (``rankdir='LR'``, the default: inputs on the left, the root on the right;
-``'TB'``, inputs on top, suits deep graphs such as seed 004's):
+``'TB'``, inputs on top, suits deep graphs such as the two-layer network worked by hand):
 
 - One box per Value: its label (when set), a badge with the op that made it (``+``, ``* 0.5``,
   ``0.85 -`` for ``0.85 - x``, ``** 2``, ``sigmoid``...), then its data and grad (4 significant
   digits). The root has a double border.
 - Leaves have no op; their badge and colour say what they are. *Parameters* (orange): leaves
-  labeled the way `autograd.nn` labels its parameters (``L1.N2.w3``, ``L1.N2.b``), and any Value
-  passed in ``params=``. *Inputs* (blue): the Values passed in ``inputs=``. Every other leaf is a
-  plain *leaf* (grey). Nothing else is guessed: a leaf is an input only when you say so.
+  with an owner (`Value.owner`: the weights and biases of an `autograd.nn` model), and any
+  Value passed in ``params=``. *Inputs* (blue): the Values passed in ``inputs=``. Every other
+  leaf is a plain *leaf* (grey). Nothing else is guessed: a leaf is an input only when you say
+  so.
 - An edge goes from an operand to its result and carries the local derivative
   d result / d operand, written ``×0.2411``: the factor `backward()` multiplies the result's
   grad by (`Value.local_grads`). A node's grad is the sum, over the paths from the root, of the
   products of these factors. Shown by default when at most 60 boxes and 60 edges are drawn.
 - ``highlight=w1`` draws the paths from the root down to ``w1`` in red, with their factors, and
   the caption adds them up: it is d root / d w1.
-- Values that `autograd.nn` made (labels ``L{i}.N{j}.w{k}|b|z|out``) are grouped in clusters
-  ``layer i`` > ``layer i / neuron j``. ``collapse='neuron'`` draws each call of a neuron as one
-  box (its ``z`` node and its parameters folded in); the edges into it then carry
-  d out / d input through the folded nodes.
+- The nodes of an `autograd.nn` model's neuron calls are grouped in clusters ``layer i`` >
+  ``layer i / neuron j``, found from the structure nn leaves (its parameters know their neuron,
+  and a neuron call is the `dot` node of its weights and bias, then its activation), whatever
+  the labels say. ``collapse='neuron'`` draws each call of a neuron as one box (its dot node
+  and its parameters folded in); the edges into it then carry d out / d input through the
+  folded nodes.
 
 Every label is user text: it goes into Graphviz as an HTML-like label, HTML-escaped, so it
 cannot end the label or the DOT statement, and Graphviz writes it into the SVG as text.
@@ -28,18 +31,17 @@ cannot end the label or the DOT statement, and Graphviz writes it into the SVG a
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import html
 import os
-import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from .engine import Value, walk
+from .engine import Value, backprop, topological, walk
+from .files import write_atomic
+from .ops import lookup
 
 if TYPE_CHECKING:
     from graphviz import Digraph  # type: ignore[import-untyped,unused-ignore]
@@ -58,9 +60,6 @@ MAX_NODES = 2000
 
 EDGE_LABELS_UP_TO = 60
 """``edge_labels=None`` shows the edge factors when at most this many boxes and edges are drawn."""
-
-PARAM_LABEL = re.compile(r"L[1-9]\d*\.N[1-9]\d*\.(?:w[1-9]\d*|b)")
-NN_LABEL = re.compile(r"L([1-9]\d*)\.N([1-9]\d*)\.(w[1-9]\d*|b|z|out)")
 
 INSTALL_GRAPHVIZ = (
     "rendering needs the Graphviz program `dot`, which is not on PATH (the DOT text, "
@@ -89,9 +88,6 @@ _EDGE = "#7f7f7f"
 _FADED = "#c8c8c8"
 _FONT = "Helvetica"
 
-# One-parent ops whose plain number stands on the left: 0.85 - x, 2 / x, 2 ** x.
-_CONSTANT_LEFT = {"rsub": "-", "rdiv": "/", "rpow": "**"}
-
 
 def _fmt(x: float) -> str:
     """4 significant digits: 0.5951, -0.01838, 0.0004252, 1e-10, inf."""
@@ -109,15 +105,17 @@ def _text(s: str, limit: int = 60) -> str:
 
 
 def op_text(v: Value) -> str:
-    """The op badge of a Value: ``+``, ``* 0.5``, ``0.85 -`` (rsub), ``** 2``, ``sigmoid``."""
+    """The op badge of a Value: ``+``, ``* 0.5``, ``0.85 -`` (rsub), ``** 2``, ``sigmoid``,
+    ``leaky_relu(·, 0.1)``: the op, with its plain-number operand where it stands."""
     c = v.constant
-    if c is None:
+    found = lookup(v.op)
+    if c is None or found is None:
         return v.op
-    if v.op in _CONSTANT_LEFT:
-        return f"{_fmt(c)} {_CONSTANT_LEFT[v.op]}"
-    if v.op == "leaky_relu":
-        return f"leaky_relu({_fmt(c)})"
-    return f"{v.op} {_fmt(c)}"
+    op, position = found
+    if op.symbol is not None:
+        return f"{_fmt(c)} {op.symbol}" if position == 0 else f"{op.symbol} {_fmt(c)}"
+    slots = ["·", _fmt(c)] if position == 1 else [_fmt(c), "·"]
+    return op.show(slots)
 
 
 def _name(v: Value, default: str) -> str:
@@ -129,6 +127,54 @@ def _describe(v: Value) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# Models: the neuron calls of autograd.nn, found from structure.
+
+
+@dataclass
+class _Call:
+    """One call of an nn neuron: its dot node ``z``, its output ``out`` (z itself for a linear
+    neuron), the neuron's (layer, neuron) position, and the parameters the call reads."""
+
+    z: Value
+    out: Value
+    position: tuple[int, int]
+    params: list[Value]
+
+
+def _position(v: Value) -> tuple[int, int] | None:
+    """(layer, neuron) of a parameter whose owner (an nn neuron) sits in a model."""
+    position = getattr(v.owner, "position", None)
+    return cast(tuple[int, int], position) if isinstance(position, tuple) else None
+
+
+def _neuron_calls(order: list[Value]) -> dict[Value, _Call]:
+    """Each neuron call in the graph, keyed by its output: a `dot` node whose last parent is a
+    neuron's bias, and the activation node that is its only use (when the neuron has one)."""
+    users: dict[Value, list[Value]] = {}
+    for v in order:
+        for p in v.parents:
+            if p.op == "dot":
+                users.setdefault(p, []).append(v)
+    calls: dict[Value, _Call] = {}
+    for z in order:
+        if z.op != "dot":
+            continue
+        bias = z.parents[-1]
+        owner = bias.owner
+        position = _position(bias)
+        if position is None or getattr(owner, "b", None) is not bias:
+            continue
+        params = [p for p in z.parents if p.owner is owner]
+        out = z
+        uses = users.get(z, [])
+        if len(uses) == 1 and uses[0].op == getattr(owner, "activation", None) \
+                and uses[0].parents == (z,):
+            out = uses[0]
+        calls[out] = _Call(z, out, position, params)
+    return calls
+
+
+# ---------------------------------------------------------------------------------------------
 # The plan: which boxes and edges to draw. Pure Python, no Graphviz.
 
 
@@ -136,105 +182,59 @@ def _describe(v: Value) -> str:
 class _Plan:
     boxes: list[Value]  # the nodes drawn as boxes, in `order`
     edges: dict[Value, list[tuple[Value, float]]]  # result -> [(operand, d result / d operand)]
-    neurons: dict[Value, tuple[int, int, int]] = field(default_factory=dict)
-    """collapse='neuron': each neuron call's out node -> (layer, neuron, number of params)."""
-
-
-def _topo(root: Value) -> list[Value]:
-    """Every node `root` depends on, root first, each node before its parents (iterative)."""
-    post: list[Value] = []
-    seen: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:
-        v, done = stack.pop()
-        if done:
-            post.append(v)
-        elif v not in seen:
-            seen.add(v)
-            stack.append((v, True))
-            stack.extend((p, False) for p in reversed(v.parents) if p not in seen)
-    post.reverse()
-    return post
-
-
-def _nn_key(v: Value) -> tuple[int, int, str] | None:
-    m = NN_LABEL.fullmatch(v.label) if v.label else None
-    return (int(m[1]), int(m[2]), m[3]) if m else None
+    calls: dict[Value, _Call] = field(default_factory=dict)
+    """Every neuron call, by its output node."""
+    collapsed: dict[Value, int] = field(default_factory=dict)
+    """collapse='neuron': each neuron call's out node -> the number of params folded into it."""
 
 
 def _plan(order: list[Value], collapse: str | None) -> _Plan:
-    """What to draw for the nodes `order` (as `_topo` lists them, the root first)."""
-    root = order[0]
+    """What to draw for the nodes `order` (`topological`: the root first)."""
+    calls = _neuron_calls(order)
     edges: dict[Value, list[tuple[Value, float]]] = {}
     if collapse is None:
         for v in order:
             if v.parents:
                 edges[v] = list(zip(v.parents, v.local_grads, strict=True))
-        return _Plan(order, edges)
+        return _Plan(order, edges, calls)
 
-    # Each neuron call: its `out` node and the nodes above it that carry the same L{i}.N{j}.
-    groups: dict[Value, set[Value]] = {}
-    member_of: dict[Value, list[Value]] = {}
-    for v in order:
-        key = _nn_key(v)
-        if key is None or key[2] != "out":
-            continue
-        prefix = f"L{key[0]}.N{key[1]}."
-        members: set[Value] = set()
-        todo = [v]
-        while todo:
-            for p in todo.pop().parents:
-                if (p not in members and p.label.startswith(prefix)
-                        and p.label != prefix + "out"):  # another call's out stays outside
-                    members.add(p)
-                    todo.append(p)
-        groups[v] = members
-        for m in members:
-            member_of.setdefault(m, []).append(v)
-
-    children: dict[Value, list[Value]] = {m: [] for m in member_of}
+    # A member (a call's dot node or a parameter) is folded away when every use of it is inside
+    # neuron calls of its own neuron.
+    members: dict[Value, set[Value]] = {}  # member -> the outputs of the calls it belongs to
+    for out, call in calls.items():
+        for m in (call.z, *call.params) if call.z is not out else call.params:
+            members.setdefault(m, set()).add(out)
+    used_by: dict[Value, list[Value]] = {m: [] for m in members}
     for v in order:
         for p in v.parents:
-            if p in children:
-                children[p].append(v)
-
-    # A member is folded away when everything that uses it is inside its neuron calls.
+            if p in used_by:
+                used_by[p].append(v)
     hidden: set[Value] = set()
-    for v in order:  # children before parents
-        outs = member_of.get(v)
-        if not outs or v is root or v in groups:
-            continue
-        if all(
-            c in outs or (c in hidden and any(o in outs for o in member_of[c]))
-            for c in children[v]
-        ):
+    for v in order[1:]:  # users before the nodes they use; the root is always drawn
+        outs = members.get(v)
+        if outs and all(u in outs or (u in hidden and members[u] & outs) for u in used_by[v]):
             hidden.add(v)
 
     position = {v: i for i, v in enumerate(order)}
-    neurons: dict[Value, tuple[int, int, int]] = {}
+    collapsed: dict[Value, int] = {}
     for v in order:
         if v in hidden:
             continue
-        if v not in groups:
-            edges[v] = list(zip(v.parents, v.local_grads, strict=True))
+        if v not in calls:
+            if v.parents:
+                edges[v] = list(zip(v.parents, v.local_grads, strict=True))
             continue
-        # d out / d x for every x outside the folded nodes: sum over paths through them.
-        folded = groups[v] & hidden
+        # d out / d x for every x outside the folded nodes: backprop through them.
+        call = calls[v]
+        inside = {v, *(n for n in (call.z, *call.params) if n in hidden)}
+        folded = sorted(inside, key=position.__getitem__)
         through = {v: 1.0}
-        outside: dict[Value, float] = {}
-        for u in sorted(folded | {v}, key=position.__getitem__):
-            g = through.get(u)
-            if g is None:
-                continue
-            for p, d in zip(u.parents, u.local_grads, strict=True):
-                bucket = through if p in folded else outside
-                bucket[p] = bucket.get(p, 0.0) + g * d
-        edges[v] = list(outside.items())
-        key = _nn_key(v)
-        assert key is not None
-        neurons[v] = (key[0], key[1], sum(1 for m in folded if m.is_leaf))
+        for _ in backprop(folded, through):
+            pass
+        edges[v] = [(p, g) for p, g in through.items() if p not in inside]
+        collapsed[v] = sum(1 for n in inside if n.is_leaf)
     boxes = [v for v in order if v not in hidden]
-    return _Plan(boxes, edges, neurons)
+    return _Plan(boxes, edges, calls, collapsed)
 
 
 def _paths_to(order: list[Value], target: Value) -> tuple[set[Value], int, float]:
@@ -243,20 +243,17 @@ def _paths_to(order: list[Value], target: Value) -> tuple[set[Value], int, float
     The set is empty when target is not in the graph."""
     if target not in set(order):
         return set(), 0, 0.0
-    root = order[0]
     on_path = {target}
     for v in reversed(order):  # parents before children
         if any(p in on_path for p in v.parents):
             on_path.add(v)
-    count = {root: 1}
-    total = {root: 1.0}
-    for v in order:
-        if v is target or v not in on_path:
-            continue
-        for p, d in zip(v.parents, v.local_grads, strict=True):
-            if p in on_path:
-                count[p] = count.get(p, 0) + count[v]
-                total[p] = total.get(p, 0.0) + total[v] * d
+    ahead = [v for v in order if v in on_path and v is not target]
+    count: dict[Value, Any] = {order[0]: 1}
+    for _ in backprop(ahead, count, local=lambda v: [1] * len(v.parents), within=on_path):
+        pass
+    total: dict[Value, Any] = {order[0]: 1.0}
+    for _ in backprop(ahead, total, within=on_path):
+        pass
     return on_path, count[target], total[target]
 
 
@@ -341,8 +338,8 @@ def draw(
     In Jupyter the result displays itself; ``.pipe(format='svg')``, ``.render(...)`` and
     ``.source`` work as usual; `save_svg` writes a file.
 
-    - ``params`` / ``inputs``: Values to draw as parameters / inputs (parameters are also
-      recognised by their nn labels ``L{i}.N{j}.w{k}`` and ``L{i}.N{j}.b``).
+    - ``params`` / ``inputs``: Values to draw as parameters / inputs (the
+      leaves with an owner, which `autograd.nn` makes, are parameters anyway).
     - ``highlight``: a node of the graph, usually a leaf: the paths from the root to it stand
       out, with their factors, and the caption adds them up.
     - ``edge_labels``: write d result / d operand on the edges; ``None`` (default): only when
@@ -352,6 +349,39 @@ def draw(
     - ``rankdir``: ``'LR'`` (inputs left) or ``'TB'`` (inputs on top; better for deep graphs).
     - ``max_nodes``: refuse, with `GraphTooLargeError` (a ValueError), to draw more boxes.
     """
+    _check_options(root, collapse, rankdir, max_nodes, highlight)
+    nodes = walk(root)  # cheap: count before any other work
+    if len(nodes) > max_nodes and collapse is None:
+        raise GraphTooLargeError(_too_large(root, nodes, max_nodes))
+    order = topological(root)
+    plan = _plan(order, collapse)
+    if len(plan.boxes) > max_nodes:
+        raise GraphTooLargeError(_too_large(root, nodes, max_nodes, len(plan.boxes)))
+    on_path: set[Value] = set()
+    n_paths, total = 0, 0.0
+    if highlight is not None:
+        on_path, n_paths, total = _paths_to(order, highlight)
+        if highlight not in on_path:
+            raise ValueError(f"draw: highlight={_describe(highlight)} is not in the graph of "
+                             f"the root {_describe(root)}")
+    if edge_labels is None:
+        n_edges = sum(map(len, plan.edges.values()))
+        edge_labels = len(plan.boxes) <= EDGE_LABELS_UP_TO and n_edges <= EDGE_LABELS_UP_TO
+
+    graph = _new_graph(rankdir, bundle=bool(collapse) and not edge_labels and not on_path)
+    boxes = plan.boxes[::-1]  # operands first (leaves in operand order): Graphviz keeps it
+    ids = {v: f"n{i}" for i, v in enumerate(boxes)}
+    cluster_of = _clusters(boxes, plan) if clusters else {}
+    roles = _add_boxes(graph, boxes, ids, plan, cluster_of, root, highlight, on_path,
+                       set(params), set(inputs))
+    _add_edges(graph, boxes, ids, plan, cluster_of, on_path, edge_labels)
+    if legend:
+        _add_legend(graph, root, highlight, roles, edge_labels or bool(on_path), n_paths, total)
+    return graph
+
+
+def _check_options(root: Value, collapse: object, rankdir: object, max_nodes: object,
+                   highlight: object) -> None:
     if not isinstance(root, Value):
         raise TypeError(f"draw: root must be a Value, not {type(root).__name__}")
     if collapse not in (None, "neuron"):
@@ -363,27 +393,12 @@ def draw(
     if highlight is not None and not isinstance(highlight, Value):
         raise TypeError(f"draw: highlight must be a Value, not {type(highlight).__name__}")
 
-    nodes = walk(root)  # cheap: count before any other work
-    if len(nodes) > max_nodes and collapse is None:
-        raise GraphTooLargeError(_too_large(root, nodes, max_nodes))
-    order = _topo(root)
-    plan = _plan(order, collapse)
-    if len(plan.boxes) > max_nodes:
-        raise GraphTooLargeError(_too_large(root, nodes, max_nodes, len(plan.boxes)))
-    on_path: set[Value] = set()
-    if highlight is not None:
-        on_path, n_paths, total = _paths_to(order, highlight)
-        if highlight not in on_path:
-            raise ValueError(f"draw: highlight={_describe(highlight)} is not in the graph of "
-                             f"the root {_describe(root)}")
-    if edge_labels is None:
-        n_edges = sum(map(len, plan.edges.values()))
-        edge_labels = len(plan.boxes) <= EDGE_LABELS_UP_TO and n_edges <= EDGE_LABELS_UP_TO
 
+def _new_graph(rankdir: str, bundle: bool) -> Any:
     graph = _drawing_class()(name="autograd", format="svg")
     graph.attr(rankdir=rankdir, bgcolor="white", fontname=_FONT, fontsize="10",
                nodesep="0.18", ranksep="0.35")
-    if collapse and not edge_labels and not on_path:
+    if bundle:
         # Dense layers of neuron boxes: bundle the parallel edges, or Graphviz routes them in
         # loops several times the drawing's height. (Bundled edges could not carry factors.)
         graph.attr(concentrate="true")
@@ -391,21 +406,36 @@ def draw(
                margin="0.04", color="#555555", penwidth="1")
     graph.attr("edge", fontname=_FONT, fontsize="9", arrowsize="0.6", color=_EDGE,
                fontcolor="#444444")
+    return graph
 
-    # Operands first (leaves in operand order): Graphviz keeps that order when it can.
-    boxes = plan.boxes[::-1]
-    ids = {v: f"n{i}" for i, v in enumerate(boxes)}
-    cluster_of: dict[Value, tuple[int, int]] = {}  # (layer, neuron); neuron 0: the layer
-    for v in boxes if clusters else ():
-        key = _nn_key(v)
-        if key is not None:  # a collapsed neuron call sits in its layer's cluster
-            cluster_of[v] = (key[0], 0 if v in plan.neurons else key[1])
 
+def _clusters(boxes: list[Value], plan: _Plan) -> dict[Value, tuple[int, int]]:
+    """(layer, neuron) of each box that belongs to a neuron (neuron 0: a collapsed call, which
+    sits in its layer's cluster)."""
+    where: dict[Value, tuple[int, int]] = {}
+    for call in plan.calls.values():
+        for v in (call.z, call.out, *call.params):
+            where[v] = call.position
+    cluster_of: dict[Value, tuple[int, int]] = {}
+    for v in boxes:
+        if v in plan.collapsed:
+            cluster_of[v] = (plan.calls[v].position[0], 0)
+        elif v in where:
+            cluster_of[v] = where[v]
+        elif (position := _position(v)) is not None:
+            cluster_of[v] = position
+    return cluster_of
+
+
+def _add_boxes(graph: Any, boxes: list[Value], ids: dict[Value, str], plan: _Plan,
+               cluster_of: dict[Value, tuple[int, int]], root: Value, highlight: Value | None,
+               on_path: set[Value], params: set[Value], inputs: set[Value]) -> set[str]:
+    """Add one node per box (clusters included); return the leaf roles shown."""
     roles: set[str] = set()
     in_clusters: dict[tuple[int, int], list[tuple[str, dict[str, str]]]] = {}
     for v in boxes:
         short = cluster_of.get(v, (0, 0))[1] != 0  # inside a neuron's cluster: w1, b, z, out
-        attrs = _box(v, plan, set(params), set(inputs), roles, short)
+        attrs = _box(v, plan, params, inputs, roles, short)
         if v is root:
             attrs.update(peripheries="2", fillcolor=_ROOT_FILL)
         if v in on_path:
@@ -417,7 +447,12 @@ def draw(
         else:
             graph.node(ids[v], **attrs)
     _add_clusters(graph, in_clusters)
+    return roles
 
+
+def _add_edges(graph: Any, boxes: list[Value], ids: dict[Value, str], plan: _Plan,
+               cluster_of: dict[Value, tuple[int, int]], on_path: set[Value],
+               edge_labels: bool) -> None:
     for v in boxes:
         for p, d in plan.edges.get(v, ()):
             attrs = {}
@@ -433,37 +468,38 @@ def draw(
                     attrs.update(color=_FADED, fontcolor="#999999")
             graph.edge(ids[p], ids[v], **attrs)
 
-    if legend:
-        top = _name(root, "root")
-        lines = [f"grad: ∂{top} / ∂node"]
-        if edge_labels or on_path:
-            lines.append("edge ×f: local derivative ∂result / ∂operand; "
-                         "backward multiplies the result's grad by f")
-        colours = {"param": "orange: parameter", "input": "blue: input", "leaf": "grey: leaf"}
-        lines.append("; ".join([", ".join(colours[r] for r in colours if r in roles),
-                                "double border: root"]).lstrip("; "))
-        if highlight is not None:
-            low = _name(highlight, "the red node")
-            lines.append(f"red: the {n_paths} path{'s' * (n_paths != 1)} from {top} to {low}; "
-                         f"multiply the factors along each path, add the paths: "
-                         f"∂{top} / ∂{low} = {_fmt(total)}")
-        graph.attr(label=_table([f'<TR><TD ALIGN="LEFT">{_text(t, 300)}</TD></TR>'
-                                 for t in lines]),
-                   labelloc="b", labeljust="l")
-    return graph
+
+def _add_legend(graph: Any, root: Value, highlight: Value | None, roles: set[str],
+                factors: bool, n_paths: int, total: float) -> None:
+    top = _name(root, "root")
+    lines = [f"grad: ∂{top} / ∂node"]
+    if factors:
+        lines.append("edge ×f: local derivative ∂result / ∂operand; "
+                     "backward multiplies the result's grad by f")
+    colours = {"param": "orange: parameter", "input": "blue: input", "leaf": "grey: leaf"}
+    lines.append("; ".join([", ".join(colours[r] for r in colours if r in roles),
+                            "double border: root"]).lstrip("; "))
+    if highlight is not None:
+        low = _name(highlight, "the red node")
+        lines.append(f"red: the {n_paths} path{'s' * (n_paths != 1)} from {top} to {low}; "
+                     f"multiply the factors along each path, add the paths: "
+                     f"∂{top} / ∂{low} = {_fmt(total)}")
+    graph.attr(label=_table([f'<TR><TD ALIGN="LEFT">{_text(t, 300)}</TD></TR>' for t in lines]),
+               labelloc="b", labeljust="l")
 
 
 def _box(v: Value, plan: _Plan, params: set[Value], inputs: set[Value], roles: set[str],
          short: bool) -> dict[str, str]:
     """Graphviz attributes of one box; adds the leaf role it shows to `roles`."""
-    if v in plan.neurons:
-        layer, neuron, n_params = plan.neurons[v]
+    if v in plan.collapsed:
+        layer, neuron = plan.calls[v].position
+        n_params = plan.collapsed[v]
         act = "linear" if v.op == "dot" else op_text(v)
         folded = f"{n_params} param{'s' * (n_params != 1)} folded in"
         label = _box_label(f"layer {layer} / neuron {neuron}", act, _BADGE["op"], v.data, v.grad,
                            folded)
         return {"label": label, "fillcolor": _FILL["op"]}
-    if v in params or (v.is_leaf and PARAM_LABEL.fullmatch(v.label)):
+    if v in params or v.owner is not None:
         role = "param"
     elif v in inputs:
         role = "input"
@@ -474,7 +510,7 @@ def _box(v: Value, plan: _Plan, params: set[Value], inputs: set[Value], roles: s
     if role != "op":
         roles.add(role)
     badge = role if v.is_leaf else op_text(v)
-    title = v.label.rsplit(".", 1)[1] if short else v.label
+    title = v.label.rsplit(".", 1)[-1] if short else v.label
     return {"label": _box_label(title, badge, _BADGE[role], v.data, v.grad),
             "fillcolor": _FILL[role]}
 
@@ -509,11 +545,11 @@ def _too_large(root: Value, nodes: list[Value], max_nodes: int,
                 f"pass max_nodes={collapsed} or more to draw it anyway.")
     msg = (f"draw: {graph} has {n} value nodes, more than max_nodes={max_nodes}; Graphviz "
            "would take very long to lay it out. ")
-    if not any(v.label and NN_LABEL.fullmatch(v.label) for v in nodes):
-        msg += ("collapse='neuron' would not help (no autograd.nn labels found): draw a "
+    if not any(_position(v) is not None for v in nodes):
+        msg += ("collapse='neuron' would not help (no autograd.nn model in it): draw a "
                 "smaller part of the graph, or ")
     elif n <= 50 * max_nodes:  # small enough to count the boxes quickly
-        boxes = len(_plan(_topo(root), "neuron").boxes)
+        boxes = len(_plan(topological(root), "neuron").boxes)
         msg += f"Pass collapse='neuron' to draw each nn neuron call as one box ({boxes} boxes), or "
     else:
         msg += "Pass collapse='neuron' to draw each nn neuron call as one box, or "
@@ -525,26 +561,12 @@ def _too_large(root: Value, nodes: list[Value], max_nodes: int,
 
 
 def save_svg(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
-    """Render `draw(root, **options)` to SVG and write it to `path` atomically: the SVG goes to
-    a temporary file in the same folder, then replaces `path` in one step, so a reader never
-    sees half a file and a failed render leaves an existing file untouched. Creates missing
-    parent folders. Returns the path."""
-    target = Path(path)
+    """Render `draw(root, **options)` to SVG and write it to `path` atomically
+    (`autograd.files.write_atomic`: a reader never sees half a file, a failed render leaves an
+    existing file untouched, a device or FIFO is refused, an existing file keeps its
+    permissions). Creates missing parent folders. Returns the path."""
     svg: bytes = draw(root, **options).pipe(format="svg")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(svg)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return target
+    return Path(write_atomic(path, svg, what="save_svg", make_folders=True))
 
 
 def write_gallery(outdir: str | os.PathLike[str]) -> list[Path]:

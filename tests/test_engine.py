@@ -27,7 +27,9 @@ def test_a_leaf() -> None:
     assert x.is_leaf and x.parents == () and x.local_grads == () and x.constant is None
     x.label = "renamed"
     assert x.label == "renamed"
-    assert float(x) == 2.0 and f"{x:.1f}" == "2.0"
+    assert f"{x:.1f}" == "2.0"
+    with pytest.raises(TypeError, match=r"leave the graph.*v\.data.*\(2\.0\).*autograd\.math\.exp"):
+        float(x)  # what math.exp(x) would do: drop out of the graph silently
     assert "renamed" in repr(x)
 
 

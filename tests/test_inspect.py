@@ -240,7 +240,7 @@ def test_top_paths_are_the_largest_ones() -> None:
 
 def test_steps_of_seed_004() -> None:
     net = seed004()
-    steps = net.E_total.backward_steps()
+    steps = backward_steps(net.E_total)
     first = next(steps)
     assert first.node is net.E_total and first.grad == 1.0
     assert [s.parent for s in first.parents] == [net.E_o1, net.E_o2]
@@ -266,7 +266,7 @@ def test_steps_end_where_backward_ends_and_in_its_order() -> None:
     net.E_total.backward()
     net.E_total.backward()  # leaves accumulate across passes
     other.E_total.backward()
-    steps = list(other.E_total.backward_steps())
+    steps = list(backward_steps(other.E_total))
     for a, b in zip(walk(net.E_total), walk(other.E_total), strict=True):
         assert a.grad == b.grad
     assert len(steps) == 27 and [s.node for s in steps] == backward_order(other.E_total)
@@ -351,14 +351,14 @@ def test_backward_steps_give_backward_exactly(nodes: list[Value]) -> None:
     expected = [v.grad for v in nodes]
     for v in nodes:
         v.grad = 0.0
-    steps = list(root.backward_steps())
+    steps = list(backward_steps(root))
     assert [v.grad for v in nodes] == expected or all(
         same(a, b) for a, b in zip((v.grad for v in nodes), expected, strict=True))
     if not root.is_leaf:
         assert [s.node for s in steps] == [v for v in backward_order(root)]
         for v in nodes:  # backward_order reset the interior grads: run once more to compare
             v.grad = 0.0
-        for s in root.backward_steps():
+        for s in backward_steps(root):
             for p in s.parents:
                 assert same(p.after, p.before + p.contribution) or s.skipped
                 assert s.skipped or same(p.contribution, p.local * s.grad)
@@ -398,7 +398,7 @@ def test_explain_and_steps_on_the_shared_random_programs(expr: Expression,
     root = registers[-1]
     wrt = data.draw(st.sampled_from(registers))
     explained = explain(root, wrt)
-    list(root.backward_steps())
+    list(backward_steps(root))
     assert same(explained.value, wrt.grad if wrt is not root else 1.0)
 
 
@@ -415,7 +415,7 @@ def count_paths(root: Value, wrt: Value) -> int:
 
 def test_tree_shows_shared_nodes_once() -> None:
     net = seed004()
-    text = net.E_total.tree()
+    text = tree(net.E_total)
     lines = text.splitlines()
     assert lines[0].startswith("E_total = E_o1 + E_o2    data 0.0968673")
     for name in ("out_h1", "out_h2", "b1", "b2", "i1", "i2"):  # each used twice

@@ -78,41 +78,28 @@ def seed004_after_backward() -> autograd.examples.Seed004:
 
 def mini_mlp(samples: list[list[float]], sizes: list[int], act: str = "tanh") -> tuple[
         Value, list[Value], list[Value]]:
-    """A stand-in for autograd.nn built by hand with nn's label convention: parameters
-    L{i}.N{j}.w{k} / .b, a dot node L{i}.N{j}.z per call and an activation L{i}.N{j}.out (the
-    last layer is linear: its dot node is L{i}.N{j}.out). Returns (loss, params, inputs)."""
-    nin = len(samples[0])
-    layers = []
-    for i, nout in enumerate(sizes, 1):
-        layers.append([([Value(0.1 * (i + j + k) - 0.3, f"L{i}.N{j}.w{k}")
-                         for k in range(1, nin + 1)], Value(0.05 * j, f"L{i}.N{j}.b"))
-                       for j in range(1, nout + 1)])
-        nin = nout
+    """An autograd.nn MLP with known weights (w = 0.1 (i + j + k) - 0.3, b = 0.05 j for layer i,
+    neuron j, weight k; the last layer linear) on `samples` (inputs labeled s{s}.x{k}), the loss
+    sum((out - 1)²) after backward. Returns (loss, params, inputs)."""
+    from autograd.nn import MLP
+
+    model = MLP(len(samples[0]), sizes, activation=act, seed=0)
+    state = {}
+    for i, layer in enumerate(model.layers, 1):
+        state[f"L{i}.weight"] = [[0.1 * (i + j + k) - 0.3 for k in range(1, layer.nin + 1)]
+                                 for j in range(1, layer.nout + 1)]
+        state[f"L{i}.bias"] = [0.05 * j for j in range(1, layer.nout + 1)]
+    model.load_state_dict(state)
     inputs: list[Value] = []
     outs = []
     for s, row in enumerate(samples, 1):
         x = [Value(v, f"s{s}.x{k}") for k, v in enumerate(row, 1)]
         inputs += x
-        for i, layer in enumerate(layers, 1):
-            last = i == len(layers)
-            y = []
-            for j, (ws, b) in enumerate(layer, 1):
-                z = dot(ws, x, b)
-                if last:
-                    z.label = f"L{i}.N{j}.out"
-                    y.append(z)
-                else:
-                    z.label = f"L{i}.N{j}.z"
-                    out = getattr(z, act)()
-                    out.label = f"L{i}.N{j}.out"
-                    y.append(out)
-            x = y
-        outs.append(x[0])
+        outs.append(model(x))
     loss = autograd.sum([(o - 1.0) ** 2 for o in outs])
     loss.label = "loss"
     loss.backward()
-    params = [p for layer in layers for ws, b in layer for p in (*ws, b)]
-    return loss, params, inputs
+    return loss, model.parameters(), inputs
 
 
 def cluster_members(source: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -146,7 +133,8 @@ def test_op_text_shows_the_plain_number_operand() -> None:
     assert op_text(2**x) == "2 **"
     assert op_text(2 / x) == "2 /"
     assert op_text(x / 4) == "/ 4"
-    assert op_text(x.leaky_relu(0.1)) == "leaky_relu(0.1)"
+    assert op_text(x.leaky_relu(0.1)) == "leaky_relu(·, 0.1)"
+    assert op_text(autograd.math.atan2(2.0, x)) == "atan2(2, ·)"
     assert op_text(-x) == "neg"
     assert op_text(x.sigmoid()) == "sigmoid"
     assert op_text(dot([x], [y])) == "dot"
@@ -209,11 +197,16 @@ def test_leaf_roles_and_root_are_told_apart() -> None:
     root = node_with(svg, "E_total")
     assert len(root.findall(f"{SVG}path")) == 2  # double border
     assert len(node_with(svg, "E_o1").findall(f"{SVG}path")) == 1
-    # nn-style labels make a leaf a parameter without params=.
-    w = Value(0.5, "L1.N2.w3")
-    svg = render(w * 2.0, clusters=False)
-    assert fill(node_with(svg, "L1.N2.w3")) == "#fdd9a8"
-    assert fill(node_with(render(w * 2.0), "w3")) == "#fdd9a8"  # in cluster L1.N2: short name
+    # A leaf with an owner is a parameter without params=; a label is only text.
+    w = Value(0.5, "L1.N2.w3", owner="a model")
+    assert fill(node_with(render(w * 2.0, clusters=False), "L1.N2.w3")) == "#fdd9a8"
+    assert fill(node_with(render(Value(0.5, "L1.N2.w3") * 2.0), "L1.N2.w3")) == "#e6e6e6"
+    from autograd.nn import Layer
+
+    in_a_model = Layer(3, 2).neurons[1].w[2]  # layer 1, neuron 2, weight 3
+    svg = render(in_a_model * 2.0)
+    assert fill(node_with(svg, "w3")) == "#fdd9a8"  # in the cluster of layer 1 / neuron 2
+    assert "layer 1 / neuron 2 (L1.N2)" in texts(svg)
 
 
 @needs_dot
