@@ -32,6 +32,7 @@ from contextvars import ContextVar
 from operator import mul
 from typing import Any, TypeVar, Union
 
+from . import math as amath
 from . import ops
 from .ops import DomainError, Op, PoleError, lookup, number
 
@@ -424,21 +425,21 @@ class Value:
     # -- the other registry ops ----------------------------------------------------------------
 
     def __pow__(self, other: Operand) -> Value:
-        return apply(ops.power, (self, other))
+        return apply(amath.pow, (self, other))
 
     def __rpow__(self, other: float) -> Value:
-        return apply(ops.power, (other, self))
+        return apply(amath.pow, (other, self))
 
     def __abs__(self) -> Value:
-        return _unary(ops.absolute, self)
+        return _unary(amath.fabs, self)
 
     def exp(self) -> Value:
         """e ** self."""
-        return _unary(ops.exp, self)
+        return _unary(amath.exp, self)
 
     def log(self) -> Value:
         """The natural logarithm (a `DomainError` for x <= 0)."""
-        return _unary(ops.log, self)
+        return _unary(_LOG, self)
 
     def sigmoid(self) -> Value:
         """1 / (1 + e ** -x), without overflow for any x."""
@@ -446,19 +447,19 @@ class Value:
 
     def tanh(self) -> Value:
         """The hyperbolic tangent."""
-        return _unary(ops.tanh, self)
+        return _unary(amath.tanh, self)
 
     def sin(self) -> Value:
         """The sine (radians)."""
-        return _unary(ops.sin, self)
+        return _unary(amath.sin, self)
 
     def cos(self) -> Value:
         """The cosine (radians)."""
-        return _unary(ops.cos, self)
+        return _unary(amath.cos, self)
 
     def sqrt(self) -> Value:
         """The square root (a `DomainError` for x < 0; the derivative at 0 is inf)."""
-        return _unary(ops.sqrt, self)
+        return _unary(amath.sqrt, self)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, else slope * x (derivative at 0: slope)."""
@@ -543,6 +544,9 @@ class Value:
     def __autograd_op__(op: Op, args: Sequence[Any]) -> Value:
         """How a registry op applies to Values: `apply` (see `autograd.ops`)."""
         return apply(op, args)
+
+
+_LOG = ops.get("log")  # autograd.math.log chooses between log and log_base; this is the op
 
 
 def _data(x: Operand, op: str) -> float:

@@ -46,6 +46,9 @@ __all__ = [
     "DomainError",
     "Op",
     "PoleError",
+    "define",
+    "get",
+    "ieee_divide",
     "lookup",
     "op",
     "pole",
@@ -364,6 +367,14 @@ def lookup(kind: str) -> tuple[Op, int | None] | None:
     return _KINDS.get(kind)
 
 
+def get(name: str) -> Op:
+    """The registered op of this name (`KeyError` if there is none)."""
+    found = _OPS.get(name)
+    if found is None:
+        raise KeyError(f"no op named {name!r} is registered")
+    return found
+
+
 def registered(builtin: bool | None = None) -> list[Op]:
     """The registered ops in the order they were added (built-in ones first); ``builtin=True``
     or ``False`` selects."""
@@ -430,50 +441,44 @@ def op(
     return wrap if fn is None else wrap(fn)
 
 
-def _builtin(derivative: Rule | None = None, **fields: Any) -> Callable[[Callable[..., float]], Op]:
+def define(derivative: Rule | None = None, **fields: Any) -> Callable[[Callable[..., float]], Op]:
+    """The decorator the package's own ops are declared with (here and in `autograd.math`):
+    `Op`'s every field, and the op marked built-in (its name then cannot be taken)."""
+
     def wrap(f: Callable[..., float]) -> Op:
         return register(Op(f, derivative, builtin=True, **fields))
 
     return wrap
 
 
-def _zero(x: Any) -> bool:
-    """Is x (a float or a Value) zero? Values compare by identity with ``==``."""
-    return bool(getattr(x, "data", x) == 0.0)
-
-
-def _odd(y: float) -> bool:
-    return y.is_integer() and y % 2.0 == 1.0
-
-
 # ---------------------------------------------------------------------------------------------
-# The built-in ops. Values follow IEEE 754 (never raise); `domain` says what is refused.
+# The operators and activations. Values follow IEEE 754 (never raise); `domain` says what is
+# refused. The functions of `math` are declared the same way in `autograd.math`.
 
-_NEEDS_POSITIVE = "needs x > 0"
 
-
-@_builtin(lambda x, y, out: (1.0, 1.0), name="+", symbol="+", word="add", commutative=True,
+@define(lambda x, y, out: (1.0, 1.0), name="+", symbol="+", word="add", commutative=True,
           formula=("1", "1"), torch="add")
 def add(x: float, y: float) -> float:
     """x + y."""
     return x + y
 
 
-@_builtin(lambda x, y, out: (1.0, -1.0), name="-", symbol="-", word="sub",
+@define(lambda x, y, out: (1.0, -1.0), name="-", symbol="-", word="sub",
           formula=("1", "−1"), torch="sub")
 def sub(x: float, y: float) -> float:
     """x - y."""
     return x - y
 
 
-@_builtin(lambda x, y, out: (y, x), name="*", symbol="*", word="mul", commutative=True,
+@define(lambda x, y, out: (y, x), name="*", symbol="*", word="mul", commutative=True,
           formula=("y", "x"), torch="mul")
 def mul(x: float, y: float) -> float:
     """x * y."""
     return x * y
 
 
-def _div(x: float, y: float) -> float:
+def ieee_divide(x: float, y: float) -> float:
+    """x / y as IEEE 754 divides: ±inf or NaN where Python's ``/`` raises."""
     if y != 0.0:
         return x / y
     if x != x or x == 0.0:
@@ -481,37 +486,29 @@ def _div(x: float, y: float) -> float:
     return math.copysign(inf, x) * math.copysign(1.0, y)
 
 
-@_builtin(lambda x, y, out: (1 / y, -out / y), name="/", symbol="/", word="div",
+@define(lambda x, y, out: (1 / y, -out / y), name="/", symbol="/", word="div",
           formula=("1/y", "−x/y²"), torch="div",
           domain=lambda x, y: pole("division by zero") if y == 0.0 else None,
           smooth=lambda x, y: abs(y) >= DOMAIN_MARGIN, edges=[(1.0, 0.0), (0.0, 0.0)])
 def div(x: float, y: float) -> float:
     """x / y."""
-    return _div(x, y)
+    return ieee_divide(x, y)
 
 
-@_builtin(lambda x, out: -1.0, symbol="-", formula="−1", torch="neg")
+@define(lambda x, out: -1.0, symbol="-", formula="−1", torch="neg")
 def neg(x: float) -> float:
     """-x."""
     return -x
 
 
-@_builtin(lambda x, out: 1.0 if x > 0 else -1.0 if x < 0 else 0.0, name="abs",
-          formula="sign(x)", torch="abs", smooth=lambda x: abs(x) >= KINK_MARGIN,
-          edges=[(0.0,)])
-def absolute(x: float) -> float:
-    """|x| (``abs(v)``, ``autograd.math.fabs``); its derivative at 0 is 0, as in PyTorch."""
-    return math.fabs(x)
-
-
-@_builtin(lambda x, out: 1.0 if x > 0 else 0.0, formula="1 if x > 0 else 0", torch="relu",
+@define(lambda x, out: 1.0 if x > 0 else 0.0, formula="1 if x > 0 else 0", torch="relu",
           smooth=lambda x: abs(x) >= KINK_MARGIN, edges=[(0.0,)])
 def relu(x: float) -> float:
     """max(0, x), NaN for NaN; its derivative at 0 is 0, as in PyTorch."""
     return 0.0 if x <= 0.0 else x
 
 
-@_builtin(lambda x, slope, out: (1.0 if x > 0 else slope, 0.0 if x > 0 else x),
+@define(lambda x, slope, out: (1.0 if x > 0 else slope, 0.0 if x > 0 else x),
           formula=("1 if x > 0 else slope", "0 if x > 0 else x"), numbers_only=[1],
           torch="nn.functional.leaky_relu", smooth=lambda x, slope: abs(x) >= KINK_MARGIN,
           edges=[(0.0, 0.01)])
@@ -520,245 +517,14 @@ def leaky_relu(x: float, slope: float = 0.01) -> float:
     return x if x > 0.0 else slope * x
 
 
-def _exp(x: float) -> float:
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return inf
-
-
-@_builtin(lambda x, out: out, formula="e^x", torch="exp")
-def exp(x: float) -> float:
-    """e ** x."""
-    return _exp(x)
-
-
-@_builtin(lambda x, out: out + 1, formula="e^x", torch="expm1")
-def expm1(x: float) -> float:
-    """e ** x - 1, accurate for small x."""
-    try:
-        return math.expm1(x)
-    except OverflowError:
-        return inf
-
-
-def _logarithm(f: Callable[[float], float], x: float, edge: float = 0.0) -> float:
-    if x > edge:
-        return f(x)
-    return -inf if x == edge else nan
-
-
-def _log_domain(x: float) -> str | None:
-    return _NEEDS_POSITIVE if x <= 0.0 else None
-
-
-_LOG_SMOOTH: Callable[[float], bool] = lambda x: x >= DOMAIN_MARGIN  # noqa: E731
-_LN2, _LN10 = math.log(2.0), math.log(10.0)
-
-
-@_builtin(lambda x, out: 1 / x, formula="1/x", torch="log", domain=_log_domain,
-          smooth=_LOG_SMOOTH, edges=[(0.0,)])
-def log(x: float) -> float:
-    """The natural logarithm."""
-    return _logarithm(math.log, x)
-
-
-@_builtin(lambda x, out: 1 / (x * _LN2), formula="1/(x·ln 2)", torch="log2",
-          domain=_log_domain, smooth=_LOG_SMOOTH, edges=[(0.0,)])
-def log2(x: float) -> float:
-    """The base-2 logarithm."""
-    return _logarithm(math.log2, x)
-
-
-@_builtin(lambda x, out: 1 / (x * _LN10), formula="1/(x·ln 10)", torch="log10",
-          domain=_log_domain, smooth=_LOG_SMOOTH, edges=[(0.0,)])
-def log10(x: float) -> float:
-    """The base-10 logarithm."""
-    return _logarithm(math.log10, x)
-
-
-def _pow_domain(x: float, y: float) -> str | None:
-    if x < 0.0 and not y.is_integer():
-        return "a negative base to a fractional power is not a real number"
-    if x == 0.0 and y < 0.0:
-        return "zero to a negative power"
-    return None
-
-
-def _pow_smooth(x: float, y: float) -> bool:
-    if y.is_integer():
-        return y >= 0.0 or abs(x) >= DOMAIN_MARGIN
-    return x >= DOMAIN_MARGIN
-
-
-@_builtin(lambda x, y, out: (0.0 if _zero(y) else y * x ** (y - 1),
-                             out * log(x) if x > 0 else 0.0 if _zero(x) else nan),
-          name="**", symbol="**", word="pow", formula=("y·x^(y−1)", "x^y·ln x"), torch="pow",
-          domain=_pow_domain, smooth=_pow_smooth,
-          edges=[(0.0, 0.5), (0.0, 0.0), (0.0, 2.0), (0.0, -1.0), (-8.0, 0.5), (-2.0, 2.0)])
-def power(x: float, y: float) -> float:
-    """x ** y (``autograd.math.pow``). ∂/∂y at x = 0 is 0, at x < 0 it is undefined."""
-    try:
-        out = x**y
-    except ZeroDivisionError:  # 0 ** negative: a pole
-        return -inf if math.copysign(1.0, x) < 0.0 and _odd(y) else inf
-    except OverflowError:
-        return -inf if x < 0.0 and _odd(y) else inf
-    return out if type(out) is float else nan  # a complex result: negative base, fraction
-
-
-@_builtin(lambda x, out: 1 / (1 + x), formula="1/(1 + x)", torch="log1p",
-          domain=lambda x: "needs x > −1" if x <= -1.0 else None,
-          smooth=lambda x: x >= -1.0 + DOMAIN_MARGIN, edges=[(-1.0,)])
-def log1p(x: float) -> float:
-    """log(1 + x), accurate for small x."""
-    return _logarithm(math.log1p, x, -1.0)
-
-
-def _log_base_domain(x: float, base: float) -> str | None:
-    if x <= 0.0:
-        return _NEEDS_POSITIVE
-    if base <= 0.0 or base == 1.0:
-        return "needs a base > 0 other than 1"
-    return None
-
-
-@_builtin(lambda x, base, out: (1 / (x * log(base)), -out / (base * log(base))),
-          formula=("1/(x·ln base)", "−out/(base·ln base)"), domain=_log_base_domain,
-          torch=lambda torch, x, base: torch.log(x) / torch.log(base),
-          smooth=lambda x, base: x >= DOMAIN_MARGIN and base >= DOMAIN_MARGIN
-          and abs(base - 1.0) >= DOMAIN_MARGIN)
-def log_base(x: float, base: float) -> float:
-    """The logarithm of x to the given base (``autograd.math.log(x, base)``)."""
-    if x > 0.0 and base > 0.0 and base != 1.0:
-        return math.log(x, base)
-    return _div(_logarithm(math.log, x), _logarithm(math.log, base))
-
-
-@_builtin(lambda x, out: 0.5 / out, formula="1/(2√x)", torch="sqrt",
-          domain=lambda x: "needs x >= 0" if x < 0.0 else None,
-          smooth=_LOG_SMOOTH, edges=[(0.0,)])
-def sqrt(x: float) -> float:
-    """The square root."""
-    return math.sqrt(x) if x >= 0.0 else nan
-
-
 def _sigmoid(x: float) -> float:
     if x >= 0.0:
         return 1.0 / (1.0 + math.exp(-x))
-    e = _exp(x)  # x < 0 (or NaN): exp cannot overflow
+    e = math.exp(x)  # x < 0 (or NaN): exp cannot overflow
     return e / (1.0 + e)
 
 
-@_builtin(lambda x, out: out * (1 - out), formula="σ(x)·(1 − σ(x))", torch="sigmoid")
+@define(lambda x, out: out * (1 - out), formula="σ(x)·(1 − σ(x))", torch="sigmoid")
 def sigmoid(x: float) -> float:
     """1 / (1 + e ** -x), computed without overflow for any x."""
     return _sigmoid(x)
-
-
-@_builtin(lambda x, out: 1 - out * out, formula="1 − tanh²(x)", torch="tanh")
-def tanh(x: float) -> float:
-    """The hyperbolic tangent."""
-    return math.tanh(x)
-
-
-def _periodic(f: Callable[[float], float], x: float) -> float:
-    try:
-        return f(x)
-    except ValueError:  # an infinite x
-        return nan
-
-
-# mypy cannot type a name used before its decorated definition (sin ↔ cos, sinh ↔ cosh).
-@_builtin(lambda x, out: -sin(x), formula="−sin(x)", torch="cos")  # type: ignore[has-type]
-def cos(x: float) -> float:
-    """The cosine (radians)."""
-    return _periodic(math.cos, x)
-
-
-@_builtin(lambda x, out: cos(x), formula="cos(x)", torch="sin")
-def sin(x: float) -> float:
-    """The sine (radians)."""
-    return _periodic(math.sin, x)
-
-
-@_builtin(lambda x, out: 1 + out * out, formula="1 + tan²(x)", torch="tan",
-          smooth=lambda x: abs(math.cos(x)) >= DOMAIN_MARGIN)
-def tan(x: float) -> float:
-    """The tangent (radians)."""
-    return _periodic(math.tan, x)
-
-
-def _unit_domain(x: float) -> str | None:
-    return "needs −1 <= x <= 1" if abs(x) > 1.0 else None
-
-
-@_builtin(lambda x, out: 1 / sqrt(1 - x * x), formula="1/√(1 − x²)", torch="asin",
-          domain=_unit_domain, smooth=lambda x: abs(x) <= 1.0 - DOMAIN_MARGIN,
-          edges=[(1.0,), (-1.0,)])
-def asin(x: float) -> float:
-    """The arc sine, in [−π/2, π/2]."""
-    return math.asin(x) if abs(x) <= 1.0 else nan
-
-
-@_builtin(lambda x, out: -1 / sqrt(1 - x * x), formula="−1/√(1 − x²)", torch="acos",
-          domain=_unit_domain, smooth=lambda x: abs(x) <= 1.0 - DOMAIN_MARGIN,
-          edges=[(1.0,), (-1.0,)])
-def acos(x: float) -> float:
-    """The arc cosine, in [0, π]."""
-    return math.acos(x) if abs(x) <= 1.0 else nan
-
-
-@_builtin(lambda x, out: 1 / (1 + x * x), formula="1/(1 + x²)", torch="atan")
-def atan(x: float) -> float:
-    """The arc tangent, in (−π/2, π/2)."""
-    return math.atan(x)
-
-
-@_builtin(lambda y, x, out: (x / (x * x + y * y), -y / (x * x + y * y)),
-          formula=("x/(x² + y²)", "−y/(x² + y²)"), torch="atan2",
-          smooth=lambda y, x: math.hypot(x, y) >= DOMAIN_MARGIN
-          and not (x < 0.0 and abs(y) < DOMAIN_MARGIN),
-          edges=[(0.0, 0.0)])
-def atan2(y: float, x: float) -> float:
-    """The angle of the point (x, y), in (−π, π]; note y comes first, as in `math.atan2`."""
-    return math.atan2(y, x)
-
-
-def _overflowing(f: Callable[[float], float], x: float, sign: float) -> float:
-    try:
-        return f(x)
-    except OverflowError:
-        return math.copysign(inf, sign)
-
-
-@_builtin(lambda x, out: sinh(x), formula="sinh(x)", torch="cosh")  # type: ignore[has-type]
-def cosh(x: float) -> float:
-    """The hyperbolic cosine."""
-    return _overflowing(math.cosh, x, 1.0)
-
-
-@_builtin(lambda x, out: cosh(x), formula="cosh(x)", torch="sinh")
-def sinh(x: float) -> float:
-    """The hyperbolic sine."""
-    return _overflowing(math.sinh, x, x)
-
-
-_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
-
-
-@_builtin(lambda x, out: _TWO_OVER_SQRT_PI * exp(-x * x), formula="(2/√π)·e^(−x²)", torch="erf")
-def erf(x: float) -> float:
-    """The error function."""
-    return math.erf(x)
-
-
-@_builtin(lambda x, y, out: (x / out, y / out), formula=("x/hypot(x, y)", "y/hypot(x, y)"),
-          commutative=False, torch="hypot", smooth=lambda x, y: math.hypot(x, y) >= DOMAIN_MARGIN,
-          edges=[(0.0, 0.0)])
-def hypot(x: float, y: float) -> float:
-    """√(x² + y²), without overflow in between."""
-    try:
-        return math.hypot(x, y)
-    except OverflowError:
-        return inf
