@@ -9,6 +9,7 @@ from .engine import (
     DomainError,
     PoleError,
     Value,
+    backprop,
     backward_order,
     detect_anomaly,
     dot,
@@ -17,6 +18,7 @@ from .engine import (
     linear,
     no_grad,
     sum,
+    topological,
     walk,
 )
 from .functional import derivative, grad, gradient, hessian
@@ -36,6 +38,7 @@ __all__ = [
     "PoleError",
     "Step",
     "Value",
+    "backprop",
     "backward_order",
     "backward_steps",
     "derivative",
@@ -58,6 +61,7 @@ __all__ = [
     "save",
     "save_svg",
     "sum",
+    "topological",
     "tree",
     "walk",
 ]

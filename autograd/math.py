@@ -21,7 +21,7 @@ import math as _math
 from collections.abc import Callable
 from typing import Any
 
-from .ops import DOMAIN_MARGIN, KINK_MARGIN, define, ieee_divide
+from .ops import DOMAIN_MARGIN, KINK_MARGIN, define, ieee_divide, pole
 
 __all__ = [
     "acos", "asin", "atan", "atan2", "cos", "cosh", "e", "erf", "exp", "expm1", "fabs",
@@ -119,9 +119,9 @@ def log10(x: float) -> float:
 
 
 def _pow_domain(x: float, y: float) -> str | None:
-    if x < 0.0 and not y.is_integer():
+    if x < 0.0 and not y.is_integer() and _math.isfinite(x) and _math.isfinite(y):
         return "a negative base to a fractional power is not a real number"
-    if x == 0.0 and y < 0.0:
+    if x == 0.0 and y < 0.0 and y != -inf:  # 0 ** -inf is inf, as in math.pow
         return "zero to a negative power"
     return None
 
@@ -132,7 +132,7 @@ def _pow_smooth(x: float, y: float) -> bool:
     return x >= DOMAIN_MARGIN
 
 
-@define(lambda x, y, out: (0.0 if _zero(y) else y * x ** (y - 1),
+@define(lambda x, y, out: (0.0 if _zero(y) and _zero(x) else y * x ** (y - 1),
                              out * _ln(x) if x > 0 else 0.0 if _zero(x) else nan),
         name="**", symbol="**", word="pow", formula=("y·x^(y−1)", "x^y·ln x"), torch="pow",
         domain=_pow_domain, smooth=_pow_smooth,
@@ -159,8 +159,10 @@ def log1p(x: float) -> float:
 def _log_base_domain(x: float, base: float) -> str | None:
     if x <= 0.0:
         return _NEEDS_POSITIVE
-    if base <= 0.0 or base == 1.0:
-        return "needs a base > 0 other than 1"
+    if base == 1.0:
+        return pole("needs a base other than 1 (log 1 = 0 divides)")
+    if base <= 0.0:
+        return "needs a base > 0"
     return None
 
 
@@ -173,6 +175,8 @@ def log_base(x: float, base: float) -> float:
     """The logarithm of x to the given base (``autograd.math.log(x, base)``)."""
     if x > 0.0 and base > 0.0 and base != 1.0:
         return _math.log(x, base)
+    if base <= 0.0:  # no real logarithm to a base <= 0, whatever x is
+        return nan
     return ieee_divide(_logarithm(_math.log, x), _logarithm(_math.log, base))
 
 
@@ -190,6 +194,10 @@ def tanh(x: float) -> float:
     return _math.tanh(x)
 
 
+def _finite_domain(x: float) -> str | None:
+    return "needs a finite x" if _math.isinf(x) else None
+
+
 def _periodic(f: Callable[[float], float], x: float) -> float:
     try:
         return f(x)
@@ -199,20 +207,21 @@ def _periodic(f: Callable[[float], float], x: float) -> float:
 
 # mypy cannot type a name used before its decorated definition (sin ↔ cos, sinh ↔ cosh).
 # mypy cannot type a name used before its decorated definition (sin ↔ cos, sinh ↔ cosh).
-@define(lambda x, out: -sin(x), formula="−sin(x)", torch="cos")  # type: ignore[has-type]
+@define(lambda x, out: -sin(x), formula="−sin(x)", torch="cos",  # type: ignore[has-type]
+        domain=_finite_domain)
 def cos(x: float) -> float:
     """The cosine (radians)."""
     return _periodic(_math.cos, x)
 
 
-@define(lambda x, out: cos(x), formula="cos(x)", torch="sin")
+@define(lambda x, out: cos(x), formula="cos(x)", torch="sin", domain=_finite_domain)
 def sin(x: float) -> float:
     """The sine (radians)."""
     return _periodic(_math.sin, x)
 
 
 @define(lambda x, out: 1 + out * out, formula="1 + tan²(x)", torch="tan",
-        smooth=lambda x: abs(_math.cos(x)) >= DOMAIN_MARGIN)
+        domain=_finite_domain, smooth=lambda x: abs(_math.cos(x)) >= DOMAIN_MARGIN)
 def tan(x: float) -> float:
     """The tangent (radians)."""
     return _periodic(_math.tan, x)
@@ -283,11 +292,9 @@ def erf(x: float) -> float:
 
 
 @define(lambda x, y, out: (x / out, y / out), formula=("x/hypot(x, y)", "y/hypot(x, y)"),
-        commutative=False, torch="hypot", smooth=lambda x, y: _math.hypot(x, y) >= DOMAIN_MARGIN,
-        edges=[(0.0, 0.0)])
+        torch="hypot", smooth=lambda x, y: _math.hypot(x, y) >= DOMAIN_MARGIN,
+        edges=[(0.0, 0.0)], overflow_error=False)
 def hypot(x: float, y: float) -> float:
-    """√(x² + y²), without overflow in between."""
-    try:
-        return _math.hypot(x, y)
-    except OverflowError:
-        return inf
+    """√(x² + y²), without overflow in between (inf when the result itself overflows, as
+    `math.hypot` gives)."""
+    return _math.hypot(x, y)

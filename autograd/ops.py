@@ -53,6 +53,7 @@ __all__ = [
     "op",
     "pole",
     "registered",
+    "unregister",
 ]
 
 inf, nan = math.inf, math.nan
@@ -106,8 +107,11 @@ class Op:
     smooth: Callable[..., bool] | None
     edges: tuple[tuple[float, ...], ...]
     torch: str | Callable[..., Any] | None
+    overflow_error: bool
     builtin: bool
     fused: Callable[[Any], tuple[Any, ...]] | None
+    __name__: str
+    __qualname__: str
 
     def __init__(
         self,
@@ -124,6 +128,7 @@ class Op:
         smooth: Callable[..., bool] | None = None,
         edges: Sequence[Sequence[float]] = (),
         torch: str | Callable[..., Any] | None = None,
+        overflow_error: bool = True,
         builtin: bool = False,
         fused: Callable[[Any], tuple[Any, ...]] | None = None,
         doc: str | None = None,
@@ -163,8 +168,10 @@ class Op:
         self.smooth = smooth
         self.edges = tuple(tuple(float(x) for x in point) for point in edges)
         self.torch = torch
+        self.overflow_error = overflow_error
         self.builtin = builtin
         self.__doc__ = doc if doc is not None else getattr(value, "__doc__", None)
+        self.__name__ = self.__qualname__ = getattr(value, "__name__", name)
 
     # -- calling -------------------------------------------------------------------------------
 
@@ -181,7 +188,7 @@ class Op:
         out = self.evaluate(xs, args)
         if not _isfinite(out):
             error: Exception | None = self.domain_error(xs, out, args)
-            if error is None and all(map(_isfinite, xs)):  # math raises on overflow: so do we
+            if error is None and self.overflow_error and all(map(_isfinite, xs)):  # as math does
                 error = OverflowError(f"{self.name}: the result is too large for a float "
                                       f"at {self.at(args)}")
             if error is not None:
@@ -359,6 +366,19 @@ def register(new: Op, *, replace: bool = False) -> Op:
     if new.arity == 2 and not new.commutative and 0 not in new.numbers_only:
         _KINDS[new.reflected] = (new, 0)
     return new
+
+
+def unregister(name: str) -> None:
+    """Remove a user's op (a notebook that defined one for a demo); built-in ops stay."""
+    old = _OPS.get(name)
+    if old is None:
+        raise KeyError(f"no op named {name!r} is registered")
+    if old.builtin:
+        raise ValueError(f"{name!r} is a built-in op; it cannot be removed")
+    del _OPS[name]
+    for kind in (old.name, old.reflected):
+        if _KINDS.get(kind, (None,))[0] is old:
+            del _KINDS[kind]
 
 
 def lookup(kind: str) -> tuple[Op, int | None] | None:

@@ -73,7 +73,9 @@ __all__ = [
     "Expression",
     "Op",
     "Program",
+    "OpCheckError",
     "binary_ops",
+    "check_op",
     "expressions",
     "single_ops",
     "unary_ops",
@@ -359,7 +361,14 @@ def _smooth(op: Op, xs: Sequence[float]) -> bool:
         for step in (-KINK_MARGIN, KINK_MARGIN):
             moved = list(operands)
             moved[i] += step
-            if not math.isfinite(reg.value(*moved)):
+            out = reg.value(*moved)
+            if not math.isfinite(out):
+                return False
+            try:  # the derivatives too: x ** y has a value at x < 0, y = 1, but no ∂/∂y
+                partials = reg.partials(moved, out)
+                if not all(math.isfinite(partials[j]) for j in at):
+                    return False
+            except (ArithmeticError, ValueError, TypeError):  # TypeError: a complex number
                 return False
     return True
 
@@ -534,3 +543,87 @@ def _single_ops(
         if _checked(op, xs, [1.0] * arity) is not None:
             return Expression(Program(arity, (op,)), tuple(xs))
     reject()
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking one op
+
+
+class OpCheckError(AssertionError):
+    """`check_op` found an op whose derivatives disagree with finite differences, or whose
+    create_graph derivative differs from the one `backward()` uses."""
+
+
+def check_op(
+    op: RegistryOp | str,
+    args: Sequence[float],
+    *,
+    constant: int | None = None,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+) -> None:
+    """Check an op of the registry at one point, in both orders; raise `OpCheckError` naming
+    the op, the order and the input when something disagrees.
+
+    - first order: ``backward()``'s gradient against central finite differences of the op's
+      value;
+    - ``grad(create_graph=True)``'s first derivative equals ``backward()``'s, bit for bit (the
+      same rule, on Values instead of floats);
+    - second order: the create_graph derivatives differentiated again, against central finite
+      differences of ``backward()``'s gradient.
+
+    ``args`` are the operands; ``constant`` is the position of one to pass as a plain number
+    (the 2 of ``x ** 2``). Choose points where the op is smooth (its ``smooth`` predicate).
+    """
+    from .functional import grad
+
+    reg = _registry_op(op) if isinstance(op, str) else op
+    xs = [float(x) for x in args]
+    at = [i for i in range(len(xs)) if i != constant and i not in reg.numbers_only]
+
+    def gradient(point: Sequence[float]) -> list[float]:
+        leaves, out = _applied(reg, point, at)
+        out.backward()
+        return [v.grad for v in leaves]
+
+    def fail(what: str, i: int, ours: float, theirs: float) -> OpCheckError:
+        where = ", ".join(f"{p}={x!r}" for p, x in zip(reg.params, xs, strict=True))
+        return OpCheckError(f"{reg.name}: {what} with respect to {reg.params[i]} at {where}: "
+                            f"{ours!r}, finite differences give {theirs!r}")
+
+    first = gradient(xs)
+    for k, i in enumerate(at):
+        numeric = (reg.value(*_moved(xs, i, eps)) - reg.value(*_moved(xs, i, -eps))) / (2 * eps)
+        if not abs(first[k] - numeric) <= atol + rtol * abs(numeric):
+            raise fail("the derivative", i, first[k], numeric)
+    leaves, out = _applied(reg, xs, at)
+    symbolic = grad(out, leaves, create_graph=True, allow_unused=True)
+    if [g.data for g in symbolic] != first:
+        raise OpCheckError(f"{reg.name}: create_graph's first derivatives "
+                           f"{[g.data for g in symbolic]} differ from backward()'s {first}")
+    for k, i in enumerate(at):
+        row = [0.0] * len(at) if symbolic[k].is_leaf else \
+            [h.data for h in grad(symbolic[k], leaves, allow_unused=True)]
+        for m, j in enumerate(at):
+            numeric = (gradient(_moved(xs, j, eps))[k] - gradient(_moved(xs, j, -eps))[k]) / \
+                (2 * eps)
+            if not abs(row[m] - numeric) <= atol + rtol * abs(numeric):
+                raise fail(f"the second derivative (after {reg.params[j]})", i, row[m], numeric)
+
+
+def _moved(xs: Sequence[float], i: int, step: float) -> list[float]:
+    return [x + step if k == i else x for k, x in enumerate(xs)]
+
+
+def _applied(reg: RegistryOp, point: Sequence[float], at: Sequence[int]) -> tuple[
+        list[Value], Value]:
+    """Fresh leaves for the operands at positions `at`, and the op applied to the operands."""
+    leaves = [Value(point[i], reg.params[i]) for i in at]
+    operands: list[Any] = list(point)
+    for leaf, i in zip(leaves, at, strict=True):
+        operands[i] = leaf
+    out = reg(*operands)
+    if not isinstance(out, Value):
+        raise OpCheckError(f"{reg.name}: gave {type(out).__name__} on Values, not a Value")
+    return leaves, out
