@@ -24,7 +24,8 @@ import math
 import numbers
 from collections.abc import Callable, Iterable
 
-from .engine import Value, is_grad_enabled, no_grad
+from .engine import Value, backward_order, is_grad_enabled, no_grad
+from .ops import lookup
 
 __all__ = ["GradcheckError", "gradcheck"]
 
@@ -33,12 +34,17 @@ class GradcheckError(AssertionError):
     """The engine's gradient and the finite-difference estimate disagree for some input.
 
     The message is a table with one row per mismatch; ``rows`` holds the same data as tuples
-    ``(index, label, value, analytic, numeric)``.
+    ``(index, label, value, analytic, numeric)``. ``ops`` names the ops whose own local
+    derivative disagrees with finite differences of their value in this graph (an op of your
+    own with a wrong derivative rule shows up here); it is empty when every op is right, and
+    the function itself drops something out of the graph.
     """
 
-    def __init__(self, message: str, rows: list[tuple[int, str, float, float, float]]) -> None:
+    def __init__(self, message: str, rows: list[tuple[int, str, float, float, float]],
+                 ops: list[str] | None = None) -> None:
         super().__init__(message)
         self.rows = rows
+        self.ops = ops or []
 
 
 def gradcheck(
@@ -79,8 +85,41 @@ def gradcheck(
         if not abs(leaf.grad - numeric) <= atol + rtol * abs(numeric):  # NaN fails too
             rows.append((i, label, x, leaf.grad, numeric))
     if rows:
-        raise GradcheckError(_table(rows, len(xs), eps, atol, rtol), rows)
+        suspects = _wrong_local_derivatives(out, eps, atol, rtol)
+        message = _table(rows, len(xs), eps, atol, rtol)
+        if suspects:
+            message += "\n" + "\n".join(text for _, text in suspects)
+        raise GradcheckError(message, rows, sorted({name for name, _ in suspects}))
     return True
+
+
+def _wrong_local_derivatives(out: Value, eps: float, atol: float,
+                             rtol: float) -> list[tuple[str, str]]:
+    """(op name, a line saying what is wrong) for each node whose stored local derivative
+    disagrees with central finite differences of its op's value: the culprit of a mismatch."""
+    found = []
+    for v in backward_order(out, reset=False):
+        entry = lookup(v.op)
+        if entry is None or entry[0].fused is not None:
+            continue
+        op = entry[0]
+        operands = v.operands
+        xs = [a.data if isinstance(a, Value) else float(a) for a in operands]
+        if op.smooth is not None and not op.smooth(*xs):
+            continue  # at a kink finite differences say nothing about the rule
+        at = [i for i, a in enumerate(operands) if isinstance(a, Value)]
+        for k, i in enumerate(at):
+            up, down = list(xs), list(xs)
+            up[i] += eps
+            down[i] -= eps
+            numeric = (op.value(*up) - op.value(*down)) / (2.0 * eps)
+            stored = v.local_grads[k]
+            if not abs(stored - numeric) <= atol + rtol * abs(numeric):
+                where = ", ".join(f"{p}={x:.6g}" for p, x in zip(op.params, xs, strict=False))
+                found.append((op.name, f"  the op {op.name!r} itself is wrong: its rule gives "
+                                       f"∂{op.name}/∂{op.params[i]} = {stored:.10g} at {where}, "
+                                       f"finite differences of its value give {numeric:.10g}"))
+    return found
 
 
 def _inputs(inputs: Iterable[Value | float] | Value | float) -> tuple[list[float], list[str]]:

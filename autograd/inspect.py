@@ -121,6 +121,61 @@ def _expr(v: Value, name: Callable[[Value], str], most: int = 8) -> str:
     return op.show(texts)
 
 
+def _edge_formula(v: Value, k: int, name: Callable[[Value], str]) -> str | None:
+    """The registry's formula for ∂v/∂(v's k-th parent), in the operands' names
+    (``σ(l_o1)·(1 − σ(l_o1))``), or None: no formula, or the parent is used twice."""
+    op = _op(v)
+    if op is None or op.fused is not None:
+        return None
+    operands = v.operands
+    at = [i for i, a in enumerate(operands) if isinstance(a, Value)]
+    parent = operands[at[k]]
+    if sum(1 for a in operands if a is parent) > 1:  # x * x: the factor is a sum of two
+        return None
+    texts = [name(a) if isinstance(a, Value) else f"{a:.9g}" for a in operands]
+    return op.formula_for(at[k], texts, name(v))
+
+
+def _worth_showing(formula: str | None, value: float) -> bool:
+    """A formula says more than its number unless it is that number (``1``, ``−1``, ``0.5``)."""
+    if formula is None:
+        return False
+    plain = formula.replace("−", "-").strip("()")
+    try:
+        return float(plain) != value
+    except ValueError:
+        return True
+
+
+def _path_formula(start: Value, end: Value, name: Callable[[Value], str],
+                  budget: int = 200) -> str | None:
+    """The formula of ∂start/∂end when exactly one chain of unlabeled nodes leads from start to
+    end: the edges' formulas multiplied (unit factors dropped), naming only labeled nodes and
+    numbers; else None."""
+    found: list[list[tuple[Value, int]]] = []
+    stack: list[tuple[Value, list[tuple[Value, int]]]] = [(start, [])]
+    while stack and len(found) < 2 and budget > 0:
+        v, path = stack.pop()
+        budget -= 1
+        for k, p in enumerate(v.parents):
+            if p is end:
+                found.append([*path, (v, k)])
+            elif not p.label and not p.is_leaf:
+                stack.append((p, [*path, (v, k)]))
+    if len(found) != 1 or stack and budget <= 0:
+        return None
+    factors = []
+    for node, k in found[0]:
+        text = _edge_formula(node, k, name)
+        if text is None or "#" in text:
+            return None
+        if text != "1":
+            factors.append(text)
+    if len(factors) <= 1:
+        return factors[0] if factors else "1"
+    return "·".join(f if _PLAIN.fullmatch(f) else f"({f})" for f in factors)
+
+
 def _is_sum(op: Op | None) -> bool:
     """Ops whose every local derivative is ±1: a term of one is a term of a sum."""
     return op is not None and all(f in ("1", "−1") for f in op.formula)
@@ -178,9 +233,11 @@ class Step:
             lines.append("  upstream gradient is 0: nothing flows to the parents")
             return "\n".join(lines)
         most = 20
-        for s in self.parents[:most]:
+        for k, s in enumerate(self.parents[:most]):
+            rule = _edge_formula(v, k, name)
+            rule = f"{rule} = " if _worth_showing(rule, s.local) else ""
             lines.append(
-                f"  ∂{name.sym(v)}/∂{name.sym(s.parent)} = {fmt(s.local)} × upstream "
+                f"  ∂{name.sym(v)}/∂{name.sym(s.parent)} = {rule}{fmt(s.local)} × upstream "
                 f"{fmt(self.grad)} = {fmt(s.contribution)}    "
                 f"{name(s.parent)}.grad: {fmt(s.before)} -> {fmt(s.after)}"
             )
@@ -310,6 +367,11 @@ class Explanation:
         if len(detailed) > most:
             lines.append(f"… and {len(detailed) - most} more factors that sum several paths "
                          "(see .chain)")
+        rules = [(s, _path_formula(s.start, s.end, n)) for s in self.chain if s.n_paths == 1]
+        rules = [(s, f) for s, f in rules if _worth_showing(f, s.value)]
+        for i, (s, formula) in enumerate(rules):
+            lead = "with " if i == 0 else "     "
+            lines.append(f"{lead}∂{n.sym(s.start)}/∂{n.sym(s.end)} = {formula} = {fmt(s.value)}")
         if self.n_paths > 1:
             lines.append(f"{_count(self.n_paths)} paths from {n(self.root)} to {n(self.wrt)} "
                          f"in all; their products sum to the gradient, {fmt(self.value)}.")

@@ -57,7 +57,10 @@ def test_explain_w5_is_seed_004s_derivation() -> None:
     text = str(e)
     assert "∂E_total/∂w5 = ∂E_total/∂out_o1 × ∂out_o1/∂l_o1 × ∂l_o1/∂w5" in text
     assert "-0.147692493 × 0.209071673 × 0.595078474" in text
-    assert text.endswith("= -0.018375022")
+    assert text.splitlines()[2].endswith("= -0.018375022")
+    # Each factor with its rule from the op registry, in the nodes' names.
+    assert "with ∂out_o1/∂l_o1 = σ(l_o1)·(1 − σ(l_o1)) = 0.209071673" in text
+    assert "     ∂l_o1/∂w5 = out_h1 = 0.595078474" in text
     assert fmt(e.value) == "-0.018375022"  # full precision: -0.01837502154...
     assert repr(e) == text
 
@@ -85,6 +88,8 @@ def test_explain_w1_sums_the_two_branches_first() -> None:
     assert "= (-0.007719579 + 0.025367174) × 0.240960084 × 0.1" in text
     assert "= 0.017647595 × 0.240960084 × 0.1" in text
     assert text.splitlines()[3].endswith("= 0.000425237")
+    assert "with ∂out_h1/∂l_h1 = σ(l_h1)·(1 − σ(l_h1)) = 0.240960084" in text
+    assert "     ∂l_h1/∂w1 = i1 = 0.1" in text
     assert "E_total → E_o1 → out_o1 → l_o1 → out_h1:  1 × -0.147692493 × 0.209071673 × 0.25 " \
            "= -0.007719579" in text
 
@@ -253,8 +258,8 @@ def test_steps_of_seed_004() -> None:
     agrees(only.local, "0.209071672")
     assert only.contribution == only.local * step.grad and only.before == 0.0
     assert only.after == net.l_o1.grad
-    assert ("∂out_o1/∂l_o1 = 0.209071673 × upstream -0.147692493 = -0.030878317    "
-            "l_o1.grad: 0 -> -0.030878317") in str(step)
+    assert ("∂out_o1/∂l_o1 = σ(l_o1)·(1 − σ(l_o1)) = 0.209071673 × upstream -0.147692493 = "
+            "-0.030878317    l_o1.grad: 0 -> -0.030878317") in str(step)
     assert str(step).startswith(f"step {step.index}: out_o1 = sigmoid(l_o1)    grad -0.147692493")
     assert repr(step) == str(step)  # next(steps) in the REPL shows the block
     agrees(net.w5.grad, "-0.018375021")
