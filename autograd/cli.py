@@ -20,7 +20,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .engine import Value
+from .engine import Value, no_grad
+from .examples import TwoLayerSigmoid
+from .files import check_target, write_atomic
 from .inspect import backward_steps, explain, fmt
 from .ops import Op, registered
 
@@ -303,76 +305,109 @@ def cmd_svgs(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# The demo: seed 004's derivation done by the engine, then a small network trained.
+# The demo: the two-layer sigmoid network worked by hand, done by the engine; then training.
 
 
-def _seed004_loss(p: dict[str, float]) -> float:
-    """Seed 004's E_total for the parameters in `p` (w1..w8, b1, b2): the forward pass again."""
-    i1, i2, t1, t2 = 0.10, 0.20, 0.85, 0.30
-    h1 = Value(p["w1"] * i1 + p["w2"] * i2 + p["b1"]).sigmoid()
-    h2 = Value(p["w3"] * i1 + p["w4"] * i2 + p["b1"]).sigmoid()
-    o1 = (p["w5"] * h1 + p["w6"] * h2 + p["b2"]).sigmoid()
-    o2 = (p["w7"] * h1 + p["w8"] * h2 + p["b2"]).sigmoid()
-    return (0.5 * (t1 - o1) ** 2 + 0.5 * (t2 - o2) ** 2).data
+def _worked_loss(net: TwoLayerSigmoid, w: dict[str, float]) -> float:
+    """E_total of the worked network with the weights `w` (w1..w8): the forward pass again."""
+    with no_grad():
+        i1, i2, b1, b2 = net.i1.data, net.i2.data, net.b1.data, net.b2.data
+        h1 = Value(w["w1"] * i1 + w["w2"] * i2 + b1).sigmoid()
+        h2 = Value(w["w3"] * i1 + w["w4"] * i2 + b1).sigmoid()
+        o1 = (w["w5"] * h1 + w["w6"] * h2 + b2).sigmoid()
+        o2 = (w["w7"] * h1 + w["w8"] * h2 + b2).sigmoid()
+        return (0.5 * (0.85 - o1) ** 2 + 0.5 * (0.30 - o2) ** 2).data
+
+
+def _title(text: str) -> None:
+    print(f"\n== {text} ==\n")
 
 
 def demo(out: Path) -> int:
-    """``autograd demo``: print seed 004's derivation as the engine does it, train, draw."""
-    from .examples import seed004
+    """``autograd demo``: the worked two-layer network's derivation as the engine does it, a
+    small network trained, and the pictures written into `out`."""
+    from .examples import two_layer_sigmoid
 
-    def title(text: str) -> None:
-        print(f"\n== {text} ==\n")
+    try:  # before any work: a path that cannot be a folder of pictures is refused now
+        _check_folder(out)
+    except OSError as e:
+        print(f"autograd demo: {e}", file=sys.stderr)
+        return 2
+    print("autograd demo: backpropagation on the two-layer sigmoid network worked by hand (2 "
+          "inputs,\n2 hidden sigmoid neurons, 2 sigmoid outputs, squared error), computed by "
+          "the engine, step by step.")
+    net = two_layer_sigmoid()
+    _demo_by_hand(net)
+    score, sample = _demo_training()
+    _demo_pictures(out, net, score, sample)
+    return 0
 
-    print("autograd demo: backpropagation on seed 004's network (2 inputs, 2 hidden sigmoid "
-          "neurons,\n2 sigmoid outputs, squared error), computed by the engine, step by step.")
-    net = seed004()
-    title("1. Forward pass")
+
+def _check_folder(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"--out {out}: a file of that name exists; the pictures need a "
+                              "folder (give another name)")
+    check_target(out / "two_layer.svg", "autograd demo")
+
+
+def _demo_by_hand(net: TwoLayerSigmoid) -> None:
+    """Sections 1 to 4: forward, backward step by step, the chain rule, one update."""
+    _title("1. Forward pass")
     for v in (net.l_h1, net.out_h1, net.l_h2, net.out_h2, net.l_o1, net.out_o1, net.l_o2,
               net.out_o2, net.E_o1, net.E_o2, net.E_total):
         print(f"{v.label:>8} = {fmt(v.data)}")
-    title("2. Backward pass, one node at a time: E_total.backward_steps()")
+    _title("2. Backward pass, one node at a time: backward_steps(E_total)")
     print("Each step takes a node's gradient (upstream) and sends local × upstream to its "
-          "parents.\nUnlabeled nodes are named by their op and a number (mul#3).\n")
+          "parents;\nthe local derivative is shown with its rule. Unlabeled nodes are named by "
+          "their op and a\nnumber (mul#3).\n")
     for step in backward_steps(net.E_total):
         print(step)
-    title("3. The chain rule, as seed 004 writes it: explain(E_total, w5) and (E_total, w1)")
+    _title("3. The chain rule, as the derivation by hand writes it: explain(E_total, w5), "
+           "explain(E_total, w1)")
     print(explain(net.E_total, net.w5))
     print()
     print(explain(net.E_total, net.w1))
-    title("4. One step of gradient descent, learning rate η = 1: w⁺ = w - η ∂E/∂w")
+    _title("4. One step of gradient descent, learning rate η = 1: w⁺ = w - η ∂E/∂w")
     eta = 1.0
-    before = {w.label: w.data for w in net.weights()}
+    print("As in the derivation by hand, the weights w1..w8 move and the biases b1, b2 stay.\n")
     for w in net.weights():
         print(f"{w.label:>3}⁺ = {fmt(w.data)} - {fmt(eta)} × ({fmt(w.grad)}) = "
               f"{fmt(w.data - eta * w.grad)}")
+    before = {w.label: w.data for w in net.weights()}
     after = {w.label: w.data - eta * w.grad for w in net.weights()}
-    print(f"\nE_total: {fmt(_seed004_loss(before))} -> {fmt(_seed004_loss(after))} "
+    print(f"\nE_total: {fmt(_worked_loss(net, before))} -> {fmt(_worked_loss(net, after))} "
           "after this one step: the outputs moved toward the targets.")
-    print("\n(Seed 004 rounds each intermediate result to 9 decimals before using it, so it "
-          "writes\n0.209071672, -0.018375021 and w5⁺ = 0.268375021 where full precision gives "
-          f"{net.out_o1.local_grads[0]:.10f},\n{net.w5.grad:.10f} and "
+    print("\n(The derivation by hand rounds each intermediate result to 9 decimals before using "
+          "it, so it\nwrites 0.209071672, -0.018375021 and w5⁺ = 0.268375021 where full precision "
+          f"gives\n{net.out_o1.local_grads[0]:.10f}, {net.w5.grad:.10f} and "
           f"{net.w5.data - eta * net.w5.grad:.10f}.)")
 
-    title("5. A small network learns two moons: MLP(2, [8, 8, 1]), hinge loss, Adam")
+
+def _demo_training() -> tuple[Value, list[Value]]:
+    """Section 5: MLP(2, [8, 8, 1]) trained on two moons; the chain rule inside it."""
     from .data import make_moons
     from .nn import MLP
     from .optim import Adam
     from .train import accuracy, fit
 
+    _title("5. A small network learns two moons: MLP(2, [8, 8, 1]), hinge loss, Adam")
     X, labels = make_moons(100, noise=0.1, seed=0)
     y = [2.0 * t - 1.0 for t in labels]  # the hinge loss wants -1 / +1
     model = MLP(2, [8, 8, 1], activation="relu", seed=0)
     history = fit(model, X, y, loss="hinge", optimizer=Adam(model.parameters(), lr=0.05),
-                  epochs=100)
-    print(f"loss {history[0]['loss']:.4f} -> {history[-1]['loss']:.4f}, "
-          f"accuracy {accuracy(model, X, y):.0%} on the {len(X)} training points")
+                  epochs=100, progress=sys.stdout.isatty())
+    print(f"loss {history[0]['loss']:.4f} in epoch 1 -> {history[-1]['loss']:.4f} in epoch "
+          f"{len(history)}; the trained model classifies {accuracy(model, X, y):.0%} of the "
+          f"{len(X)} training points right\n(the progress bar's acc is measured during each "
+          "epoch, before its updates).\n")
+    print("The plane as the model sees it: '·' where it says class 1, blank where it says "
+          "class 0;\nthe training points drawn as 'o' (class 0) and 'x' (class 1).")
     print(_ascii_map(model, X, labels))
-
     sample = [Value(X[0][0], "x1"), Value(X[0][1], "x2")]
     score = model(sample)
     assert isinstance(score, Value)  # one output
     score.label = "score"
-    first_layer = [p for p in model.parameters() if p.label.startswith("L1.")]
+    first_layer = model.layers[0].parameters()
     chain = next((e for e in (explain(score, p) for p in first_layer) if e.value != 0.0), None)
     if chain is not None:
         print(f"\nThe same chain rule inside the trained network, at the point "
@@ -380,34 +415,35 @@ def demo(out: Path) -> int:
               f"weight {chain.wrt.label} (a relu that is off passes 0).\n")
         print(chain)
     score.backward()
+    return score, sample
 
-    title(f"6. Pictures of the graphs (SVG) in {out}")
+
+def _demo_pictures(out: Path, net: TwoLayerSigmoid, score: Value, sample: list[Value]) -> None:
+    """Section 6: SVG pictures (or DOT files without Graphviz) in `out`."""
     from .viz import GraphvizNotFoundError, draw, save_svg
 
+    _title(f"6. Pictures of the graphs (SVG) in {out}")
+    roles: dict[str, Any] = {"params": net.parameters(), "inputs": [net.i1, net.i2]}
     pictures: list[tuple[str, Value, dict[str, Any]]] = [
-        ("seed004.svg", net.E_total, {"params": net.weights(), "inputs": [net.i1, net.i2]}),
-        ("seed004_w1.svg", net.E_total, {"params": net.weights(), "inputs": [net.i1, net.i2],
-                                         "highlight": net.w1}),
+        ("two_layer.svg", net.E_total, roles),
+        ("two_layer_w1.svg", net.E_total, {**roles, "highlight": net.w1}),
         ("mlp_neurons.svg", score, {"inputs": sample, "collapse": "neuron"}),
     ]
-    out.mkdir(parents=True, exist_ok=True)
     for filename, root, options in pictures:
         try:
             save_svg(root, out / filename, **options)
             print(f"wrote {out / filename}")
         except GraphvizNotFoundError as e:
             dot_file = (out / filename).with_suffix(".dot")
-            dot_file.write_text(draw(root, **options).source, encoding="utf-8")
+            write_atomic(dot_file, draw(root, **options).source.encode("utf-8"),
+                         what="autograd demo", make_folders=True)
             print(f"wrote {dot_file} (no SVG: {e})")
     print(f"\nOutput folder: {out.resolve()}")
-    return 0
 
 
 def _ascii_map(model: Callable[[list[float]], Any], X: Sequence[Sequence[float]],
                labels: Sequence[int], width: int = 60, height: int = 16) -> str:
     """The plane as text: the model's two regions (' ' and '·'), the points as 'o' and 'x'."""
-    from .engine import no_grad
-
     xs, ys = [p[0] for p in X], [p[1] for p in X]
     x0, x1, y0, y1 = min(xs) - 0.2, max(xs) + 0.2, min(ys) - 0.2, max(ys) + 0.2
     cell = [[" "] * width for _ in range(height)]
@@ -437,9 +473,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", metavar="NAME", help="show the chain rule for d f / d NAME")
     p.add_argument("--svg", metavar="PATH", help="draw the graph into an SVG file")
     p.set_defaults(run=cmd_grad)
-    p = sub.add_parser("demo", help="seed 004's network by hand and by the engine, then training",
-                       description="Walk through backpropagation on seed 004's network, train a "
-                       "small MLP, and write SVG graphs.")
+    p = sub.add_parser("demo", help="the two-layer network worked by hand, by the engine; "
+                       "then training", description="Walk through backpropagation on the "
+                       "two-layer sigmoid network worked by hand, train a small MLP, and write "
+                       "SVG graphs.")
     p.add_argument("--out", default="autograd-demo", metavar="DIR",
                    help="folder for the SVG files (default: autograd-demo)")
     p.set_defaults(run=cmd_demo)

@@ -3,7 +3,7 @@
 Every generator is seeded: the same ``seed`` gives the same points. ``X`` is a list of samples,
 each a list of features (``[x1, x2]``); ``y`` is a list of class labels (ints from 0).
 
-Training on mini-batches (seed 000: "SGD（随机梯度下降），mini batch 和 epoch"): one *epoch* is
+Training on mini-batches (stochastic gradient descent, mini-batches and epochs): one *epoch* is
 one pass over the training set; it is cut into *mini-batches*, and each batch gives one gradient
 step. Stochastic gradient descent proper is the batch size 1 case.
 """
@@ -147,7 +147,7 @@ def _apply(X: Sequence[Sequence[float]], shift: Sequence[float], scale: Sequence
 def standardize(X: Sequence[Sequence[float]],
                 stats: tuple[Sequence[float], Sequence[float]] | None = None
                 ) -> tuple[list[list[float]], tuple[list[float], list[float]]]:
-    """Seed 004 §2.3.4 (标准化): each feature becomes (x_i - mu) / sigma, mu the feature's
+    """Standardization: each feature becomes (x_i - mu) / sigma, mu the feature's
     mean and sigma its standard deviation over the samples (the population form, dividing by
     n, as scikit-learn's StandardScaler). A constant feature (sigma = 0) is only centred.
 
@@ -171,7 +171,7 @@ def standardize(X: Sequence[Sequence[float]],
 def min_max_scale(X: Sequence[Sequence[float]],
                   stats: tuple[Sequence[float], Sequence[float]] | None = None
                   ) -> tuple[list[list[float]], tuple[list[float], list[float]]]:
-    """Seed 004 §2.3.4 (归一化): each feature becomes (x_i - min(x)) / (max(x) - min(x)), which
+    """Min-max normalization: each feature becomes (x_i - min(x)) / (max(x) - min(x)), which
     maps the training data into [0, 1]. A constant feature becomes 0.
 
     Returns ``(scaled X, (min, max))``; pass those statistics back to scale test data the same

@@ -44,7 +44,8 @@ __all__ = [
 
 
 def fmt(x: float) -> str:
-    """A number as the seeds print it: 9 decimals, trailing zeros dropped (0.1, -0.018375021, 1).
+    """A number as a derivation by hand prints it: 9 decimals, trailing zeros dropped (0.1,
+    -0.018375021, 1).
 
     Very small or very large numbers use the exponent form (1.23456789e-07).
     """
@@ -307,7 +308,8 @@ class Explanation:
     - ``value``: the gradient (the same number `backward()` gives).
     - ``n_paths``: how many paths lead from root to wrt (exact); ``paths``: the largest of them
       by absolute product, largest first, at most ``top``.
-    - ``chain``: the factorisation at the nodes every path passes through (for seed 004's w1:
+    - ``chain``: the factorisation at the nodes every path passes through (for w1 of the
+      two-layer network worked by hand:
       ∂E_total/∂out_h1 × ∂out_h1/∂l_h1 × ∂l_h1/∂w1), each a `Segment`.
     - ``folded``: True when unlabeled intermediate nodes were folded into the factors between
       labeled ones (then a factor is the partial derivative between two labeled nodes, and
@@ -459,8 +461,16 @@ def _explain(root: Value, wrt: Value, top: int, fold: bool | None) -> Explanatio
         fold = False
         edges = _fold(between, count, False)
     assert edges is not None
-    stops = [v for v in between if v in edges]
+    total, paths, chain = _factorise(between, edges, top)
+    return Explanation(root, wrt, value, total, paths, chain, fold, count[root], names)
 
+
+def _factorise(between: list[Value], edges: Edges, top: int) -> tuple[
+        int, tuple[Path, ...], tuple[Segment, ...]]:
+    """(number of paths, the largest paths, the chain of factors) of ∂root/∂wrt over the graph
+    of stops: the chain cuts at the nodes every path passes through (dominators)."""
+    root, wrt = between[0], between[-1]
+    stops = [v for v in between if v in edges]
     # Paths over the stops: down to wrt (below), from root (above); dominators have all of them.
     below: dict[Value, int] = {wrt: 1}
     for a in reversed(stops[:-1]):
@@ -472,7 +482,8 @@ def _explain(root: Value, wrt: Value, top: int, fold: bool | None) -> Explanatio
     total = below[root]
     cuts = [a for a in stops if above[a] * below[a] == total]
     # A cut that is a term of a sum (a single edge of exactly 1 from a + node) says nothing:
-    # merge it away, so that ∂E_total/∂E_o1 × ∂E_o1/∂out_o1 reads ∂E_total/∂out_o1 as in seed 004.
+    # merge it away, so that ∂E_total/∂E_o1 × ∂E_o1/∂out_o1 reads ∂E_total/∂out_o1, as the
+    # derivation of the two-layer network by hand writes it.
     inner = [d for prev, d in zip(cuts, cuts[1:-1], strict=False)
              if not (_is_sum(_op(prev)) and below[prev] == below[d] and edges[prev][d] == 1.0)]
     kept = [cuts[0], *inner, cuts[-1]]
@@ -505,7 +516,7 @@ def _explain(root: Value, wrt: Value, top: int, fold: bool | None) -> Explanatio
         n = below[nodes[0]] // below[end]
         chain.append(Segment(nodes[0], end, _sum_paths(nodes, edges), n, listed(nodes, n)))
     paths = chain[0].paths if len(chain) == 1 else listed(stops, total)
-    return Explanation(root, wrt, value, total, paths, tuple(chain), fold, count[root], names)
+    return total, paths, tuple(chain)
 
 
 def _fold(between: list[Value], count: dict[Value, int], fold: bool) -> Edges | None:

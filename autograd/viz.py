@@ -573,22 +573,23 @@ def write_gallery(outdir: str | os.PathLike[str]) -> list[Path]:
     """Write the project's pictures into `outdir` and return their paths (``autograd svgs DIR``
     and ``make svg`` call this; the README shows them from docs/img):
 
-    - ``seed004.svg``: seed 004's network after ``E_total.backward()``, every factor on its edge;
-    - ``seed004_w1.svg``: the same, with the two paths from E_total to w1 highlighted;
+    - ``two_layer.svg``: the two-layer sigmoid network worked by hand, after
+      ``E_total.backward()``, every factor on its edge;
+    - ``two_layer_w1.svg``: the same, with the two paths from E_total to w1 highlighted;
     - ``mlp.svg``: ``MLP(2, [3, 3, 1], activation='tanh')`` on two samples with the hinge loss,
       after backward, clustered by layer and neuron;
     - ``mlp_neurons.svg``: the same graph with ``collapse='neuron'``.
     """
-    from .examples import seed004
+    from .examples import two_layer_sigmoid
     from .nn import MLP, hinge_loss
 
     out = Path(outdir)
-    net = seed004()
+    net = two_layer_sigmoid()
     net.E_total.backward()
-    roles: dict[str, Any] = {"params": net.weights(), "inputs": [net.i1, net.i2]}
+    roles: dict[str, Any] = {"params": net.parameters(), "inputs": [net.i1, net.i2]}
     paths = [
-        save_svg(net.E_total, out / "seed004.svg", rankdir="TB", **roles),
-        save_svg(net.E_total, out / "seed004_w1.svg", rankdir="TB", highlight=net.w1, **roles),
+        save_svg(net.E_total, out / "two_layer.svg", rankdir="TB", **roles),
+        save_svg(net.E_total, out / "two_layer_w1.svg", rankdir="TB", highlight=net.w1, **roles),
     ]
 
     model = MLP(2, [3, 3, 1], activation="tanh", seed=4)

@@ -14,7 +14,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-from autograd.examples import Seed004, seed004
+from autograd.examples import TwoLayerSigmoid, two_layer_sigmoid
 
 for _name, _examples in (("ci", 100), ("quick", 20), ("thorough", 2000)):
     settings.register_profile(
@@ -28,6 +28,6 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture
-def net() -> Seed004:
+def net() -> TwoLayerSigmoid:
     """Seed 004's network, freshly built (forward pass done, no gradients yet)."""
-    return seed004()
+    return two_layer_sigmoid()

@@ -14,7 +14,7 @@ import pytest
 
 from autograd import Value, backward_order, detect_anomaly, dot, is_grad_enabled, no_grad, walk
 from autograd import sum as vsum
-from autograd.examples import Seed004
+from autograd.examples import TwoLayerSigmoid
 
 # ---------------------------------------------------------------------------------------------
 # Leaves
@@ -471,7 +471,7 @@ def test_dot_length_mismatch() -> None:
 # The seeds' numbers
 
 
-def test_seed000_partial_derivatives() -> None:
+def test_pigs_sold_partial_derivatives() -> None:
     # y = f(x) = 10x + 30: the derivative is 10 (10 pigs a year)
     x = Value(4.0)
     (10 * x + 30).backward()
@@ -486,7 +486,7 @@ def test_seed000_partial_derivatives() -> None:
     assert x1.grad == 20.0
 
 
-def test_seed000_sigmoid_derivative_formula() -> None:
+def test_pigs_sold_sigmoid_derivative_formula() -> None:
     # f'(x) = f(x) * [1 - f(x)]
     for x in (-3.0, 0.0, 0.5, 4.0):
         v = Value(x)
@@ -495,7 +495,7 @@ def test_seed000_sigmoid_derivative_formula() -> None:
         assert v.grad == pytest.approx(s.data * (1 - s.data), rel=1e-15)
 
 
-def test_seed002_gradient_descent_reaches_the_minimum() -> None:
+def test_parabola_gradient_descent_reaches_the_minimum() -> None:
     # f(x) = 2x² − 12x + 20; f'(x) = 4x − 12 = 0 at x = 3, where f(3) = 2 (seed 002 §4.01).
     # The seed gives no learning rate or start: we take x = 0 and η = 0.1 (x ← 0.6x + 1.2).
     def f(x: Value) -> Value:
@@ -517,7 +517,7 @@ def test_seed002_gradient_descent_reaches_the_minimum() -> None:
     assert round(f(x).data, 9) == 2.0
 
 
-def test_seed002_partial_derivatives_section_402() -> None:
+def test_parabola_partial_derivatives_section_402() -> None:
     # f(x, y) = 2x² + 2y + 4xy: ∂f/∂x = 4x + 4y, ∂f/∂y = 2 + 4x
     x, y = Value(1.5, "x"), Value(-2.0, "y")
     (2 * x**2 + 2 * y + 4 * x * y).backward()
@@ -540,7 +540,7 @@ SEED004_FORWARD = {
 }
 
 
-def test_seed004_forward_values(net: Seed004) -> None:
+def test_two_layer_forward_values(net: TwoLayerSigmoid) -> None:
     for name, (number, digits) in SEED004_FORWARD.items():
         assert round(getattr(net, name).data, digits) == number, name
     # E_o2 = 0.085960731: the seed truncates (exactly 0.0859607319...)
@@ -548,7 +548,7 @@ def test_seed004_forward_values(net: Seed004) -> None:
     assert net.E_total.data == net.E_o1.data + net.E_o2.data
 
 
-def test_seed004_gradients(net: Seed004) -> None:
+def test_two_layer_gradients(net: TwoLayerSigmoid) -> None:
     net.E_total.backward()
     # ∂E/∂w1 = 0.017647595 × 0.240960084 × 0.1 = 0.000425237
     assert round(net.w1.grad, 9) == 0.000425237
@@ -576,7 +576,7 @@ def test_seed004_gradients(net: Seed004) -> None:
     assert math.trunc(net.w5.data * 1e9) == 268375021
 
 
-def test_seed004_one_step_lowers_the_error(net: Seed004) -> None:
+def test_two_layer_one_step_lowers_the_error(net: TwoLayerSigmoid) -> None:
     before = net.E_total.data
     net.E_total.backward()
     with no_grad():

@@ -19,7 +19,7 @@ def seed002_f(x: Any) -> Any:
     return 2 * x**2 - 12 * x + 20
 
 
-def test_seed002_first_and_second_derivative() -> None:
+def test_parabola_first_and_second_derivative() -> None:
     df = derivative(seed002_f)
     d2f = derivative(df)
     assert df(3.0) == 0.0  # the minimum of seed 002: f'(3) = 0

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, backward_order, detect_anomaly, walk
-from autograd.examples import seed004
+from autograd.examples import two_layer_sigmoid
 from autograd.inspect import backward_steps, explain, fmt, tree
 from autograd.testing import Expression, expressions
 
@@ -40,7 +40,7 @@ EXACT = ["-0.147692493", "0.595078474", "-0.007719579", "0.025367174", "0.017647
 
 
 def test_explain_w5_is_seed_004s_derivation() -> None:
-    net = seed004()
+    net = two_layer_sigmoid()
     e = explain(net.E_total, net.w5)
     assert [(s.start, s.end) for s in e.chain] == [
         (net.E_total, net.out_o1), (net.out_o1, net.l_o1), (net.l_o1, net.w5)]
@@ -66,7 +66,7 @@ def test_explain_w5_is_seed_004s_derivation() -> None:
 
 
 def test_explain_w1_sums_the_two_branches_first() -> None:
-    net = seed004()
+    net = two_layer_sigmoid()
     e = explain(net.E_total, net.w1)
     first, sigmoid, linear = e.chain
     assert (first.start, first.end) == (net.E_total, net.out_h1)
@@ -95,7 +95,7 @@ def test_explain_w1_sums_the_two_branches_first() -> None:
 
 
 def test_every_number_of_the_issue_is_in_the_derivations() -> None:
-    net = seed004()
+    net = two_layer_sigmoid()
     text = str(explain(net.E_total, net.w5)) + str(explain(net.E_total, net.w1))
     for number in EXACT:
         assert number in text
@@ -104,7 +104,7 @@ def test_every_number_of_the_issue_is_in_the_derivations() -> None:
 
 
 def test_explain_needs_no_backward_and_changes_no_grad() -> None:
-    net = seed004()
+    net = two_layer_sigmoid()
     nodes = walk(net.E_total)
     for i, v in enumerate(nodes):
         v.grad = float(i)
@@ -116,7 +116,7 @@ def test_explain_needs_no_backward_and_changes_no_grad() -> None:
 
 
 def test_explain_edge_cases() -> None:
-    net = seed004()
+    net = two_layer_sigmoid()
     e = explain(net.E_total, net.E_total)
     assert (e.value, e.n_paths, len(e.paths)) == (1.0, 1, 1) and "= 1" in str(e)
     e = explain(net.out_h1, net.w5)
@@ -131,7 +131,7 @@ def test_explain_edge_cases() -> None:
 
 def test_unit_factor_at_a_cut_is_merged_but_sums_are_kept() -> None:
     # seed 004 writes ∂E_total/∂out_o1, not ∂E_total/∂E_o1 × ∂E_o1/∂out_o1 = 1 × ...
-    net = seed004()
+    net = two_layer_sigmoid()
     e = explain(net.E_total, net.l_o1)
     assert [s.start.label for s in e.chain] == ["E_total", "out_o1"]
     e = explain(net.l_o1, net.b2)  # a single edge of exactly 1 stays
@@ -244,7 +244,7 @@ def test_top_paths_are_the_largest_ones() -> None:
 
 
 def test_steps_of_seed_004() -> None:
-    net = seed004()
+    net = two_layer_sigmoid()
     steps = backward_steps(net.E_total)
     first = next(steps)
     assert first.node is net.E_total and first.grad == 1.0
@@ -267,7 +267,7 @@ def test_steps_of_seed_004() -> None:
 
 
 def test_steps_end_where_backward_ends_and_in_its_order() -> None:
-    net, other = seed004(), seed004()
+    net, other = two_layer_sigmoid(), two_layer_sigmoid()
     net.E_total.backward()
     net.E_total.backward()  # leaves accumulate across passes
     other.E_total.backward()
@@ -419,7 +419,7 @@ def count_paths(root: Value, wrt: Value) -> int:
 
 
 def test_tree_shows_shared_nodes_once() -> None:
-    net = seed004()
+    net = two_layer_sigmoid()
     text = tree(net.E_total)
     lines = text.splitlines()
     assert lines[0].startswith("E_total = E_o1 + E_o2    data 0.0968673")
@@ -432,7 +432,7 @@ def test_tree_shows_shared_nodes_once() -> None:
 
 
 def test_tree_depth_and_size_limits() -> None:
-    net = seed004()
+    net = two_layer_sigmoid()
     lines = tree(net.E_total, max_depth=1).splitlines()
     assert len(lines) == 3 and "parents below max_depth" in lines[1]
     x = Value(1.0)

@@ -10,7 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autograd import Value, grad
-from autograd.examples import Seed004
+from autograd.examples import TwoLayerSigmoid
 from autograd.testing import OPS, Expression, Program, expressions, single_ops
 
 torch = pytest.importorskip("torch")
@@ -145,7 +145,7 @@ def test_saturated_sigmoid_and_tanh_match_torch(x: float) -> None:
         assert close(out.data, tout.item()) and close(v.grad, t.grad.item())
 
 
-def test_seed004_agrees_with_torch(net: Seed004) -> None:
+def test_two_layer_agrees_with_torch(net: TwoLayerSigmoid) -> None:
     names = ["i1", "i2", "w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "b1", "b2"]
     t = {name: tensor(getattr(net, name).data) for name in names}
     h1 = (t["w1"] * t["i1"] + t["w2"] * t["i2"] + t["b1"]).sigmoid()

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, dot, walk
-from autograd.examples import seed004
+from autograd.examples import two_layer_sigmoid
 from autograd.viz import (
     GraphTooLargeError,
     GraphvizNotFoundError,
@@ -70,8 +70,8 @@ def red_edges(svg: ET.Element) -> list[ET.Element]:
     return [g for g in groups(svg, "edge") if g.find(f"{SVG}path").get("stroke") == RED]  # type: ignore[union-attr]
 
 
-def seed004_after_backward() -> autograd.examples.Seed004:
-    net = seed004()
+def network_after_backward() -> autograd.examples.TwoLayerSigmoid:
+    net = two_layer_sigmoid()
     net.E_total.backward()
     return net
 
@@ -141,7 +141,7 @@ def test_op_text_shows_the_plain_number_operand() -> None:
 
 
 def test_draw_returns_a_graphviz_digraph_whose_source_names_every_node() -> None:
-    net = seed004_after_backward()
+    net = network_after_backward()
     g = draw(net.E_total)
     assert isinstance(g, graphviz.Digraph)
     assert g.source.startswith("digraph autograd {")
@@ -150,8 +150,8 @@ def test_draw_returns_a_graphviz_digraph_whose_source_names_every_node() -> None
 
 
 @needs_dot
-def test_seed004_svg_has_one_box_per_value_and_one_edge_per_operand() -> None:
-    net = seed004_after_backward()
+def test_two_layer_svg_has_one_box_per_value_and_one_edge_per_operand() -> None:
+    net = network_after_backward()
     svg = render(net.E_total)
     nodes = walk(net.E_total)
     assert len(groups(svg, "node")) == len(nodes) == 39
@@ -159,8 +159,8 @@ def test_seed004_svg_has_one_box_per_value_and_one_edge_per_operand() -> None:
 
 
 @needs_dot
-def test_seed004_svg_shows_labels_data_grads_ops_and_factors() -> None:
-    net = seed004_after_backward()
+def test_two_layer_svg_shows_labels_data_grads_ops_and_factors() -> None:
+    net = network_after_backward()
     svg = render(net.E_total, params=net.weights(), inputs=[net.i1, net.i2])
     every_text = texts(svg)
     for name in ("i1", "i2", *(f"w{k}" for k in range(1, 9)), "b1", "b2", "l_h1", "l_h2",
@@ -186,7 +186,7 @@ def test_seed004_svg_shows_labels_data_grads_ops_and_factors() -> None:
 
 @needs_dot
 def test_leaf_roles_and_root_are_told_apart() -> None:
-    net = seed004_after_backward()
+    net = network_after_backward()
     svg = render(net.E_total, params=net.weights(), inputs=[net.i1])
     assert fill(node_with(svg, "w1")) == "#fdd9a8"  # parameter
     assert "param" in texts(node_with(svg, "w1"))
@@ -225,7 +225,7 @@ def test_edge_labels_default_on_for_small_graphs_and_can_be_switched() -> None:
 
 
 def test_draw_leaves_the_gradients_alone() -> None:
-    net = seed004_after_backward()
+    net = network_after_backward()
     before = [(v.data, v.grad) for v in walk(net.E_total)]
     draw(net.E_total, highlight=net.w1)
     draw(net.E_total, collapse="neuron")
@@ -290,7 +290,7 @@ def test_any_label_is_text_in_the_svg(label: str) -> None:
 
 @needs_dot
 def test_highlight_marks_the_paths_to_w1_with_their_factors() -> None:
-    net = seed004_after_backward()
+    net = network_after_backward()
     svg = render(net.E_total, highlight=net.w1)
     red = red_edges(svg)
     # w1 -> w1*i1 -> + -> l_h1 -> out_h1, then two branches of 8 edges to E_total.
@@ -313,7 +313,7 @@ def test_highlight_marks_the_paths_to_w1_with_their_factors() -> None:
 def test_highlight_factors_are_the_ones_explain_multiplies() -> None:
     from autograd.inspect import explain
 
-    net = seed004_after_backward()
+    net = network_after_backward()
     why = explain(net.E_total, net.w1, fold=False)
     assert why.n_paths == 2
     source = draw(net.E_total, highlight=net.w1).source
@@ -323,7 +323,7 @@ def test_highlight_factors_are_the_ones_explain_multiplies() -> None:
 
 
 def test_highlight_must_be_in_the_graph() -> None:
-    net = seed004()
+    net = two_layer_sigmoid()
     with pytest.raises(ValueError, match="'stray' is not in the graph"):
         draw(net.E_total, highlight=Value(1.0, "stray"))
     with pytest.raises(TypeError, match="highlight must be a Value"):
@@ -468,7 +468,7 @@ def check_install_hint(message: str) -> None:
 
 def test_without_dot_source_works_and_rendering_says_how_to_install(no_dot: None,
                                                                       tmp_path: Path) -> None:
-    g = draw(seed004().E_total)
+    g = draw(two_layer_sigmoid().E_total)
     assert "E_total" in g.source
     with pytest.raises(GraphvizNotFoundError) as e:
         g.pipe(format="svg")
@@ -482,7 +482,7 @@ def test_without_dot_source_works_and_rendering_says_how_to_install(no_dot: None
 
 @needs_dot
 def test_save_svg_writes_atomically_and_creates_folders(tmp_path: Path) -> None:
-    net = seed004_after_backward()
+    net = network_after_backward()
     target = tmp_path / "a" / "b" / "net.svg"
     path = save_svg(net.E_total, target, highlight=net.w1)
     assert path == target
@@ -500,7 +500,7 @@ def test_save_svg_failing_render_leaves_the_old_file(no_dot: None, tmp_path: Pat
     target = tmp_path / "net.svg"
     target.write_text("old")
     with pytest.raises(GraphvizNotFoundError) as e:
-        save_svg(seed004().E_total, target)
+        save_svg(two_layer_sigmoid().E_total, target)
     check_install_hint(str(e.value))
     assert target.read_text() == "old"
     assert os.listdir(tmp_path) == ["net.svg"]
@@ -526,7 +526,7 @@ def test_save_svg_failing_rename_leaves_no_temporary_file(monkeypatch: pytest.Mo
 def test_write_gallery_writes_the_committed_pictures(tmp_path: Path) -> None:
     pytest.importorskip("autograd.nn")
     paths = write_gallery(tmp_path)
-    assert [p.name for p in paths] == ["seed004.svg", "seed004_w1.svg", "mlp.svg",
+    assert [p.name for p in paths] == ["two_layer.svg", "two_layer_w1.svg", "mlp.svg",
                                        "mlp_neurons.svg"]
     seed, seed_w1, mlp, neurons = (ET.parse(p).getroot() for p in paths)
     assert len(groups(seed, "node")) == 39
