@@ -30,7 +30,7 @@ import sys
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from operator import mul
-from typing import Any, TypeVar, Union
+from typing import Any, NamedTuple, TypeVar, Union
 
 from . import math as amath
 from . import ops
@@ -41,7 +41,9 @@ __all__ = [
     "DomainError",
     "Operand",
     "PoleError",
+    "RemovableHandle",
     "Value",
+    "Visit",
     "apply",
     "backprop",
     "backward_order",
@@ -502,20 +504,17 @@ class Value:
         ``grad`` seeds d self / d self (PyTorch's ``gradient`` argument). Gradients of leaves
         accumulate across calls, as in PyTorch: call `zero_grad()` (or a module's / optimizer's
         ``zero_grad()``) between steps. A non-leaf's ``.grad`` holds the result of the latest
-        backward pass through it.
+        backward pass through it. Hooks (`register_hook`) run as each gradient is complete.
         """
         seed = _num(grad, "backward")
+        if _HOOKS or _mode.get() & _ANOMALY:  # the generic walk, on a table of its own
+            _backward_on_a_table(self, seed, checked=is_anomaly_enabled())
+            return
         if self._a is None:  # a leaf: d self / d self
             self.grad += seed
             return
         order = backward_order(self)
         self.grad = seed
-        if is_anomaly_enabled():
-            if not _isfinite(seed):
-                raise AnomalyError(f"backward: the seed gradient is {seed!r}")
-            for _ in backprop(order, None, checked=True):
-                pass
-            return
         for v in order:
             g = v.grad
             if g == 0.0:
@@ -531,6 +530,34 @@ class Value:
                 a.grad += v._da * g
                 b.grad += v._db * g
 
+    def _backward(self) -> None:
+        """micrograd's per-node step, as its lecture calls it by hand (``o.grad = 1.0;
+        o._backward(); n._backward(); ...``): add local derivative × this node's grad into each
+        parent's grad. A leaf has nothing to do. `backward()` does all of them in order."""
+        g = self.grad
+        for p, d in zip(self.parents, self.local_grads, strict=True):
+            p.grad += d * g
+
+    @property
+    def hooks(self) -> tuple[Callable[[Any], Any], ...]:
+        """The functions registered with `register_hook`, in the order they run."""
+        return tuple(_HOOKS.get(self, ()))
+
+    def register_hook(self, fn: Callable[[Any], Any]) -> RemovableHandle:
+        """Call ``fn(grad)`` when this Value's gradient is complete in a backward pass
+        (`backward`, `autograd.backward_steps`, `autograd.grad`), PyTorch's semantics: a
+        return value other than None replaces the gradient, the one that flows on to the
+        parents (and, for a leaf, the one added into ``.grad``). Returns a handle whose
+        ``remove()`` (or a ``with`` block) takes the hook off again.
+
+        The hook holds this Value, and so its graph, until it is removed.
+        """
+        if not callable(fn):
+            raise TypeError(f"register_hook: expected a function of the gradient, not "
+                            f"{type(fn).__name__}")
+        _HOOKS.setdefault(self, []).append(fn)
+        return RemovableHandle(self, fn)
+
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0 on this Value and every Value it depends on."""
         for v in walk(self):
@@ -544,6 +571,67 @@ class Value:
     def __autograd_op__(op: Op, args: Sequence[Any]) -> Value:
         """How a registry op applies to Values: `apply` (see `autograd.ops`)."""
         return apply(op, args)
+
+
+_HOOKS: dict[Value, list[Callable[[Any], Any]]] = {}  # Value -> its hooks, in order
+
+
+class RemovableHandle:
+    """What `Value.register_hook` returns: ``remove()`` takes the hook off (again is fine)."""
+
+    __slots__ = ("_value", "_fn")
+
+    def __init__(self, value: Value, fn: Callable[[Any], Any]) -> None:
+        self._value, self._fn = value, fn
+
+    def remove(self) -> None:
+        hooks = _HOOKS.get(self._value, [])
+        if self._fn in hooks:
+            hooks.remove(self._fn)
+        if not hooks:
+            _HOOKS.pop(self._value, None)
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+
+def _run_hooks(v: Value, g: Any) -> Any:
+    """v's gradient g after its hooks (each may replace it)."""
+    for fn in list(_HOOKS.get(v, ())):
+        out = fn(g)
+        if out is None:
+            continue
+        if not isinstance(out, Value) and (isinstance(out, bool) or
+                                           not isinstance(out, (int, float))):
+            raise TypeError(f"hook {getattr(fn, '__name__', fn)!r} on {_describe(v)} returned "
+                            f"{type(out).__name__}; a hook returns a number or None")
+        g = out if isinstance(out, Value) else float(out)
+    return g
+
+
+def _backward_on_a_table(root: Value, seed: float, checked: bool) -> None:
+    """`backward()` by the generic walk, with hooks and, when `checked`, anomaly checks: the
+    gradients go into a table first, then into ``.grad`` (leaves accumulate)."""
+    if checked and not _isfinite(seed):
+        raise AnomalyError(f"backward: the seed gradient is {seed!r} (from {_describe(root)})")
+    if root._a is None:
+        root.grad += _run_hooks(root, seed) if root in _HOOKS else seed
+        return
+    nodes = topological(root)
+    order = [v for v in nodes if v._a is not None]
+    leaves = [v for v in nodes if v._a is None]
+    hooked = [v for v in leaves if v in _HOOKS]
+    table: dict[Value, Any] = {v: v.grad for v in leaves if v not in _HOOKS}
+    table[root] = seed
+    for _ in backprop([*order, *hooked], table, checked=checked, hooks=True):
+        pass
+    for v in order:
+        v.grad = table.get(v, 0.0)
+    for v in leaves:
+        v.grad = v.grad + table.get(v, 0.0) if v in _HOOKS else table[v]
 
 
 _LOG = ops.get("log")  # autograd.math.log chooses between log and log_base; this is the op
@@ -894,46 +982,45 @@ Flow = tuple[Value, Any, Any, Any, Any]
 """What one node sends one parent: (parent, local derivative, contribution, before, after)."""
 
 
-class _GradFields:
-    """A table of gradients that is the ``.grad`` fields of the nodes (what backward fills)."""
+class Visit(NamedTuple):
+    """One node of `backprop`: its upstream gradient ``grad`` (after hooks; ``unhooked`` is
+    the gradient before them) and what it sent each parent."""
 
-    def get(self, v: Value, default: Any = None) -> Any:
-        return v.grad
-
-    def __contains__(self, v: Value) -> bool:
-        return True
-
-    def __setitem__(self, v: Value, g: Any) -> None:
-        v.grad = g
+    node: Value
+    grad: Any
+    flows: list[Flow]
+    unhooked: Any
 
 
 def backprop(
     order: Iterable[Value],
-    adjoint: Any,
+    adjoint: dict[Value, Any],
     *,
     local: Callable[[Value], Sequence[Any]] | None = None,
     within: Container[Value] | None = None,
     checked: bool = False,
-) -> Iterator[tuple[Value, Any, list[Flow]]]:
+    hooks: bool = False,
+) -> Iterator[Visit]:
     """The chain rule over `order` (children before parents), one node at a time.
 
     For each node v, with upstream gradient ``g = adjoint[v]``, add ``local × g`` into the
-    entry of each parent (``adjoint`` is a dict; None means the nodes' ``.grad`` fields, as
-    `backward()` fills them), and yield
-    ``(v, g, flows)``. A float g of 0 sends nothing (not even ``0 × inf``); its flows show
-    contribution 0. ``local(v)`` gives the local derivatives (default `Value.local_grads`:
-    floats; `rule_locals` gives Values, for create_graph). Parents outside `within` are
-    skipped. ``checked``: a NaN or infinite contribution raises `AnomalyError`.
+    entry of each parent in the table ``adjoint``, and yield a `Visit`. A float g of 0 sends
+    nothing (not even ``0 × inf``); its flows show contribution 0. ``local(v)`` gives the
+    local derivatives (default `Value.local_grads`: floats; `rule_locals` gives Values, for
+    create_graph). Parents outside `within` are skipped. ``checked``: a NaN or infinite
+    contribution raises `AnomalyError`. ``hooks``: a node's hooks (`Value.register_hook`)
+    run on its gradient before it flows on.
 
     `backward()` runs this same loop, written out over the ``.grad`` fields for speed (the
     tests hold the two equal); `grad`, `backward_steps`, `explain` and `draw` use this one.
     """
-    if adjoint is None:
-        adjoint = _GradFields()
     root: Value | None = None
+    hooked = _HOOKS if hooks else {}
     for v in order:
         root = root or v
-        g = adjoint.get(v, 0.0)
+        g = unhooked = adjoint.get(v, 0.0)
+        if v in hooked:
+            g = adjoint[v] = _run_hooks(v, g)
         flows: list[Flow] = []
         skip = type(g) is float and g == 0.0
         for p, d in zip(v.parents, v.local_grads if local is None else local(v), strict=True):
@@ -950,7 +1037,7 @@ def backprop(
             after = before + c if p in adjoint else c
             adjoint[p] = after
             flows.append((p, d, c, before, after))
-        yield v, g, flows
+        yield Visit(v, g, flows, unhooked)
 
 
 def _bad_gradient(root: Value, v: Value, p: Value, d: float, g: float) -> AnomalyError:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .engine import Value, backprop, backward_order, rule_locals
+from .engine import Value, backprop, rule_locals, topological
 
 __all__ = ["derivative", "grad", "gradient", "hessian"]
 
@@ -44,8 +44,9 @@ def grad(
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs must be Values, not {type(x).__name__}")
     grads: dict[Value, Any] = {output: float(grad_output)}
-    for _ in backprop(backward_order(output, reset=False), grads,
-                      local=rule_locals if create_graph else None):
+    nodes = topological(output)
+    order = [v for v in nodes if not v.is_leaf] + [v for v in nodes if v.is_leaf and v.hooks]
+    for _ in backprop(order, grads, local=rule_locals if create_graph else None, hooks=True):
         pass
     result: list[Value] = []
     for i, x in enumerate(wanted):

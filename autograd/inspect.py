@@ -21,10 +21,12 @@ import heapq
 import html
 import math
 import re
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from .engine import Value, backprop, backward_order, is_anomaly_enabled, walk
+from .engine import Value, backprop, backward_order, is_anomaly_enabled, topological, walk
 from .ops import Op, lookup, number
 
 __all__ = [
@@ -226,10 +228,22 @@ class Step:
     parents: tuple[ParentStep, ...]
     skipped: bool
     names: _Names = field(repr=False, compare=False)
+    unhooked: float | None = None
+    """The gradient before the node's hooks (`Value.register_hook`); ``grad`` is after them."""
+
+    @property
+    def hooked(self) -> bool:
+        """True when a hook replaced this node's gradient."""
+        return self.unhooked is not None and not _same(self.unhooked, self.grad)
 
     def __str__(self) -> str:
         name, v = self.names, self.node
-        lines = [f"step {self.index}: {name(v)} = {_expr(v, name)}    grad {fmt(self.grad)}"]
+        what = f" = {_expr(v, name)}" if not v.is_leaf else " (a leaf: its gradient is complete)"
+        lines = [f"step {self.index}: {name(v)}{what}    grad {fmt(self.grad)}"]
+        if self.hooked:
+            assert self.unhooked is not None
+            lines.append(f"  a hook replaced the gradient {fmt(self.unhooked)} by "
+                         f"{fmt(self.grad)}")
         if self.skipped:
             lines.append("  upstream gradient is 0: nothing flows to the parents")
             return "\n".join(lines)
@@ -263,16 +277,49 @@ def backward_steps(root: Value, grad: float = 1.0) -> Iterator[Step]:
 
 
 def _steps(root: Value, seed: float) -> Iterator[Step]:
+    """backward() on a table of its own, one node at a time: non-leaf ``.grad`` fields follow
+    the steps; the leaves' ``.grad`` are written when the last step is done, so a step-through
+    left half way changes no leaf (and a later ``backward()`` is not thrown off)."""
     if root.is_leaf:
-        root.grad += seed
+        root.backward(seed)
         return
-    order = backward_order(root)
+    nodes = topological(root)
+    order = [v for v in nodes if not v.is_leaf]
+    leaves = [v for v in nodes if v.is_leaf]
+    hooked = [v for v in leaves if v.hooks]
+    start = {v: v.grad for v in leaves}
+    table: dict[Value, Any] = {v: v.grad for v in leaves if not v.hooks}
+    table[root] = seed
+    for v in order:
+        v.grad = 0.0
     root.grad = seed
     names = _Names()
-    flows = backprop(order, None, checked=is_anomaly_enabled())  # backward()'s loop on .grad
-    for index, (v, g, parents) in enumerate(flows, 1):
-        steps = tuple(ParentStep(*flow) for flow in parents)
-        yield Step(index, v, g, steps, g == 0.0, names)
+    visits = backprop([*order, *hooked], table, checked=is_anomaly_enabled(), hooks=True)
+    for index, visit in enumerate(visits, 1):
+        for p, _, _, _, after in visit.flows:
+            if not p.is_leaf:
+                p.grad = after
+        if not visit.node.is_leaf:
+            visit.node.grad = visit.grad
+        steps = tuple(ParentStep(*flow) for flow in visit.flows)
+        yield Step(index, visit.node, visit.grad, steps, _zero(visit.grad), names,
+                   visit.unhooked)
+    changed = [v for v in leaves if not _same(v.grad, start[v])]
+    if changed:
+        warnings.warn(f"backward_steps: the gradients of {len(changed)} leaves changed while "
+                      "this step-through was paused (did backward() or zero_grad() run?); its "
+                      "results are not written into .grad", RuntimeWarning, stacklevel=2)
+        return
+    for v in leaves:
+        v.grad = v.grad + table.get(v, 0.0) if v.hooks else table[v]
+
+
+def _zero(g: Any) -> bool:
+    return type(g) is float and g == 0.0
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b or (a != a and b != b)
 
 
 # ---------------------------------------------------------------------------------------------
