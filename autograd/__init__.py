@@ -26,6 +26,7 @@ from .gradcheck import GradcheckError, gradcheck
 from .inspect import Explanation, Step, backward_steps, explain, tree
 from .nn import load, save
 from .ops import op
+from .text import get_printoptions, set_printoptions
 from .viz import draw, save_svg
 
 __version__ = "0.1.0"
@@ -48,6 +49,7 @@ __all__ = [
     "explain",
     "grad",
     "gradcheck",
+    "get_printoptions",
     "gradient",
     "hessian",
     "is_anomaly_enabled",
@@ -60,6 +62,7 @@ __all__ = [
     "ops",
     "save",
     "save_svg",
+    "set_printoptions",
     "sum",
     "topological",
     "tree",

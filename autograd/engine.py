@@ -35,6 +35,7 @@ from typing import Any, NamedTuple, TypeVar, Union
 from . import math as amath
 from . import ops
 from .ops import DomainError, Op, PoleError, lookup, number
+from .text import fmt
 
 __all__ = [
     "AnomalyError",
@@ -494,7 +495,7 @@ class Value:
     def __repr__(self) -> str:
         extra = f", label={self.label!r}" if self.label else ""
         extra += f", op={self.op!r}" if self.op else ""
-        return f"Value(data={self.data:.4g}, grad={self.grad:.4g}{extra})"
+        return f"Value(data={fmt(self.data)}, grad={fmt(self.grad)}{extra})"
 
     # -- gradients -----------------------------------------------------------------------------
 
@@ -567,10 +568,89 @@ class Value:
         """A new leaf with the same data and label, cut from this graph."""
         return Value(self.data, self.label)
 
+    # -- copies and pickles: the graph is walked without recursion --------------------------
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        """A copy of the whole graph below this Value (data, grad, label, op, parents, local
+        derivatives), made node by node: a graph a million nodes deep is fine."""
+        for v in reversed(topological(self)):  # parents before children
+            if id(v) not in memo:
+                memo[id(v)] = _copied(v, memo)
+        return memo[id(self)]  # type: ignore[no-any-return]
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        """Pickle the graph below this Value as flat records (no recursion, whatever its
+        depth); leaves are pickled as themselves, so a leaf shared by several pickled graphs
+        stays one object."""
+        if self._a is None:
+            return (_leaf, (self.data, self.grad, self.label, self._db))
+        nodes = topological(self)  # the root first, the leaves last
+        leaves = [v for v in nodes if v._a is None]
+        index = {v: i for i, v in enumerate(leaves)}
+        records = []
+        for v in reversed(nodes[: len(nodes) - len(leaves)]):  # parents before children
+            index[v] = len(index)
+            records.append(_record(v, index))
+        return (_rebuild, (leaves, records))
+
     @staticmethod
     def __autograd_op__(op: Op, args: Sequence[Any]) -> Value:
         """How a registry op applies to Values: `apply` (see `autograd.ops`)."""
         return apply(op, args)
+
+
+def _copied(v: Value, memo: dict[int, Any]) -> Value:
+    """A copy of node v whose parents (already in `memo`) are replaced by their copies."""
+    import copy
+
+    c: Value = _new(Value)
+    c.data, c.grad, c.label, c.op, c._da = v.data, v.grad, v.label, v.op, v._da
+    a, b, db = v._a, v._b, v._db
+    if a is None:  # a leaf: its owner is copied too (a model's parameters stay in it)
+        c._a = c._b = None
+        c._db = copy.deepcopy(db, memo)
+        return c
+    c._a = tuple(memo[id(p)] for p in a) if b is _NARY else memo[id(a)]
+    c._b = b if b is None or b is _NARY else memo[id(b)]
+    if type(db) is tuple:  # a generic n-ary op keeps its call: Values in it are parents
+        db = tuple(memo[id(x)] if isinstance(x, Value) else x for x in db)
+    c._db = db
+    return c
+
+
+def _record(v: Value, index: dict[Value, int]) -> tuple[Any, ...]:
+    """One node for pickling: its fields, parents as indices into the nodes made before it."""
+    a, b, db = v._a, v._b, v._db
+    parents = [index[p] for p in a] if b is _NARY else [index[a]] + ([] if b is None else
+                                                                   [index[b]])
+    if type(db) is tuple:
+        db = tuple(("node", index[x]) if isinstance(x, Value) else x for x in db)
+    kind = "nary" if b is _NARY else "pair" if b is not None else "one"
+    return (v.data, v.grad, v.label, v.op, kind, parents, v._da, db)
+
+
+def _leaf(data: float, grad: float, label: str, owner: Any) -> Value:
+    v = Value(data, label, owner)
+    v.grad = grad
+    return v
+
+
+def _rebuild(leaves: list[Value], records: list[tuple[Any, ...]]) -> Value:
+    """The graph `__reduce_ex__` flattened, rebuilt; the last record is the root."""
+    made: list[Value] = list(leaves)
+    for data, grad, label, op, kind, parents, da, db in records:
+        v: Value = _new(Value)
+        v.data, v.grad, v.label, v.op, v._da = data, grad, label, op, da
+        ps = [made[i] for i in parents]
+        if kind == "nary":
+            v._a, v._b = tuple(ps), _NARY
+        else:
+            v._a, v._b = ps[0], (ps[1] if kind == "pair" else None)
+        if type(db) is tuple:
+            db = tuple(made[x[1]] if type(x) is tuple and x[:1] == ("node",) else x for x in db)
+        v._db = db
+        made.append(v)
+    return made[-1]
 
 
 _HOOKS: dict[Value, list[Callable[[Any], Any]]] = {}  # Value -> its hooks, in order

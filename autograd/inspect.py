@@ -28,6 +28,7 @@ from typing import Any
 
 from .engine import Value, backprop, backward_order, is_anomaly_enabled, topological, walk
 from .ops import Op, lookup, number
+from .text import fmt, printable
 
 __all__ = [
     "Explanation",
@@ -45,21 +46,6 @@ __all__ = [
 # Numbers and names.
 
 
-def fmt(x: float) -> str:
-    """A number as a derivation by hand prints it: 9 decimals, trailing zeros dropped (0.1,
-    -0.018375021, 1).
-
-    Very small or very large numbers use the exponent form (1.23456789e-07).
-    """
-    if not math.isfinite(x):
-        return str(x)
-    if x == 0.0:
-        return "0"
-    if 1e-4 <= abs(x) < 1e12:
-        return f"{x:.9f}".rstrip("0").rstrip(".")
-    return f"{x:.9g}"
-
-
 def _count(n: int) -> str:
     """A path count: exact up to a million, then 1.1e12 style (works past the float range)."""
     if n < 10**6:
@@ -73,30 +59,66 @@ _PLAIN = re.compile(r"[\w.#']+")
 
 
 class _Names:
-    """Readable names for the nodes of one view: the label, else ``mul#3`` / ``leaf#4``
-    (numbered in order of first mention). A label met on a second node gets a number too."""
+    """The names of the nodes of one graph, the same in every view of the same root: a node's
+    label; a label that several nodes carry (a model called on a batch) gets ``[k]``, the
+    k-th such node in the order they were computed (sample k); an unlabeled node is named by
+    its op, numbered per op in that order (``mul#3``: the third multiplication), a leaf
+    ``leaf#k``. Characters that are not printable are escaped (`autograd.text.printable`)."""
 
-    def __init__(self) -> None:
-        self._names: dict[Value, str] = {}
-        self._taken: set[str] = set()
-        self._numbered = 0
+    def __init__(self, root: Value) -> None:
+        self._root = root
+        self._names: dict[Value, str] | None = None
+
+    def _name_all(self) -> dict[Value, str]:
+        computed = _reading_order(self._root)
+        labels: dict[str, int] = {}
+        for v in computed:
+            if v.label:
+                labels[v.label] = labels.get(v.label, 0) + 1
+        seen: dict[str, int] = {}
+        names: dict[Value, str] = {}
+        for v in computed:
+            key = v.label or _word(v)
+            seen[key] = seen.get(key, 0) + 1
+            if not v.label:
+                names[v] = f"{key}#{seen[key]}"
+            else:
+                names[v] = printable(key) + (f"[{seen[key]}]" if labels[key] > 1 else "")
+        return names
 
     def __call__(self, v: Value) -> str:
+        if self._names is None:
+            self._names = self._name_all()
         name = self._names.get(v)
-        if name is None:
-            if v.label and v.label not in self._taken:
-                name = v.label
-            else:
-                self._numbered += 1
-                name = f"{v.label or _word(v)}#{self._numbered}"
-            self._taken.add(name)
-            self._names[v] = name
+        if name is None:  # not below the root: name it apart
+            name = self._names[v] = printable(v.label) or f"{_word(v)}#?"
         return name
 
     def sym(self, v: Value) -> str:
         """The name as it goes into ∂a/∂b: parenthesised unless it is one word."""
         name = self(v)
         return name if _PLAIN.fullmatch(name) else f"({name})"
+
+
+def _reading_order(root: Value) -> list[Value]:
+    """Every node below root, each after its operands, operands in order: the order the code
+    computed them in (for a model called on a batch: sample 1's nodes, then sample 2's). It
+    numbers the nodes; `backward_order` is the order backward visits them."""
+    order: list[Value] = []
+    done: set[Value] = set()
+    stack: list[tuple[Value, int]] = [(root, 0)]
+    while stack:
+        v, k = stack.pop()
+        parents = v.parents
+        while k < len(parents) and parents[k] in done:
+            k += 1
+        if k < len(parents):
+            stack.append((v, k + 1))
+            stack.append((parents[k], 0))
+        elif v not in done:
+            done.add(v)
+            order.append(v)
+    return order
 
 
 def _op(v: Value) -> Op | None:
@@ -251,10 +273,12 @@ class Step:
         for k, s in enumerate(self.parents[:most]):
             rule = _edge_formula(v, k, name)
             rule = f"{rule} = " if _worth_showing(rule, s.local) else ""
+            hidden = fmt(s.before) == fmt(s.after) and s.contribution != 0.0
+            change = f" (+ {s.contribution:.3g})" if hidden else ""
             lines.append(
                 f"  ∂{name.sym(v)}/∂{name.sym(s.parent)} = {rule}{fmt(s.local)} × upstream "
                 f"{fmt(self.grad)} = {fmt(s.contribution)}    "
-                f"{name(s.parent)}.grad: {fmt(s.before)} -> {fmt(s.after)}"
+                f"{name(s.parent)}.grad: {fmt(s.before)} -> {fmt(s.after)}{change}"
             )
         if len(self.parents) > most:
             lines.append(f"  … {len(self.parents) - most} more parents (see .parents)")
@@ -293,7 +317,7 @@ def _steps(root: Value, seed: float) -> Iterator[Step]:
     for v in order:
         v.grad = 0.0
     root.grad = seed
-    names = _Names()
+    names = _Names(root)
     visits = backprop([*order, *hooked], table, checked=is_anomaly_enabled(), hooks=True)
     for index, visit in enumerate(visits, 1):
         for p, _, _, _, after in visit.flows:
@@ -479,7 +503,7 @@ def _explain(root: Value, wrt: Value, top: int, fold: bool | None) -> Explanatio
             raise TypeError(f"explain: {what} must be a Value, not {type(v).__name__}")
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise ValueError(f"explain: top must be an int >= 1, not {top!r}")
-    names = _Names()
+    names = _Names(root)
     if wrt is root:
         return Explanation(root, wrt, 1.0, 1, (Path((root,), (), 1.0),), (), False, 1, names)
     order = backward_order(root, reset=False)
@@ -649,18 +673,24 @@ def _best_paths(nodes: list[Value], edges: Edges, k: int) -> tuple[Path, ...]:
 # tree
 
 
+_DEEPEST = 60  # characters of indentation tree() shows; deeper levels say their depth
+
+
 def tree(root: Value, max_depth: int | None = None, max_nodes: int = 500) -> str:
     """The graph as indented text: each node with its expression, data and grad, its parents
     indented below it. A node met again is not repeated (``↑ see above``); past `max_depth`
     levels or `max_nodes` lines the output is cut, with a note."""
     if not isinstance(root, Value):
         raise TypeError(f"tree: expected a Value, not {type(root).__name__}")
-    name = _Names()
+    name = _Names(root)
     shown: set[Value] = set()
     lines: list[str] = []
     stack: list[tuple[Value, int, str, str]] = [(root, 0, "", "")]
     while stack:
         v, depth, lead, indent = stack.pop()
+        if len(indent) > _DEEPEST:  # linear in the lines shown: the indentation is capped
+            lead = f"[depth {depth}] " + lead[-_DEEPEST:]
+            indent = indent[-_DEEPEST:]
         if len(lines) >= max_nodes:
             lines.append(f"… cut at {max_nodes} lines; the graph has {len(walk(root))} nodes "
                          "(tree(v, max_nodes=...) shows more)")
@@ -671,7 +701,7 @@ def tree(root: Value, max_depth: int | None = None, max_nodes: int = 500) -> str
         line = f"{lead}{name(v)}"
         if not v.is_leaf:
             line += f" = {_expr(v, name)}"
-        line += f"    data {v.data:.6g}  grad {v.grad:.6g}"
+        line += f"    data {fmt(v.data)}  grad {fmt(v.grad)}"
         parents = v.parents
         if parents and max_depth is not None and depth >= max_depth:
             lines.append(f"{line}  (… {len(parents)} parents below max_depth)")

@@ -607,24 +607,38 @@ def save(model: MLP, path: str | os.PathLike[str]) -> None:
     write_atomic(path, text.encode("utf-8"), what="save")
 
 
-def load(path: str | os.PathLike[str], model: MLP | None = None) -> MLP:
+MAX_BYTES = 20_000_000
+"""`load` refuses larger files unless given a larger ``max_bytes`` (a model of a million
+parameters is about 20 MB of JSON)."""
+
+
+def load(path: str | bytes | os.PathLike[str], model: MLP | None = None, *,
+         max_bytes: int = MAX_BYTES) -> MLP:
     """Read a model written by `save`: a new `MLP`, or, given ``model=``, its parameters
     replaced in place (the file must then match its sizes and activation).
 
     A file that is not valid JSON (truncated, say), has another format or version, has the wrong
-    shapes, or holds anything but finite numbers raises `ValueError` saying what and where;
-    the file is fully checked before any parameter changes, so ``model`` stays as it was.
+    shapes, holds anything but finite numbers, is nested absurdly deep, or is larger than
+    ``max_bytes`` raises `ValueError` saying what and where; the file is fully checked before
+    any parameter changes, so ``model`` stays as it was.
     """
-    where = f"load: {os.fspath(path)!s}"
+    where = f"load: {os.fsdecode(path) if isinstance(path, (str, bytes)) else os.fspath(path)}"
     with open(path, "rb") as f:
-        raw = f.read()
+        raw = f.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        size = os.stat(path).st_size
+        raise ValueError(f"{where}: the file is {size:,} bytes, more than max_bytes="
+                         f"{max_bytes:,}; a model file is far smaller (pass max_bytes= to read "
+                         "it anyway)")
     try:
-        doc = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+        doc = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant, parse_int=float)
     except UnicodeDecodeError as e:
         raise ValueError(f"{where}: not a UTF-8 text file ({e.reason})") from None
     except json.JSONDecodeError as e:
         raise ValueError(f"{where}: not valid JSON, the file may be truncated or damaged "
                          f"({e.msg} at line {e.lineno}, column {e.colno})") from None
+    except RecursionError:
+        raise ValueError(f"{where}: nested too deeply to be a model file") from None
     except ValueError as e:  # NaN or Infinity in the file
         raise ValueError(f"{where}: {e}") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
