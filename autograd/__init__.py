@@ -26,6 +26,7 @@ from .gradcheck import GradcheckError, gradcheck
 from .inspect import Explanation, Step, backward_steps, explain, tree
 from .nn import load, save
 from .ops import op
+from .page import save_html, show
 from .viz import draw, save_svg
 
 __version__ = "0.1.0"
@@ -59,7 +60,9 @@ __all__ = [
     "op",
     "ops",
     "save",
+    "save_html",
     "save_svg",
+    "show",
     "sum",
     "topological",
     "tree",
