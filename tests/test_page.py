@@ -21,6 +21,7 @@ import pytest
 
 import autograd
 from autograd import Value, backward_steps, explain
+from autograd.cli import main
 from autograd.examples import TwoLayerSigmoid, two_layer_sigmoid
 from autograd.files import FileTargetError
 from autograd.inspect import fmt
@@ -230,6 +231,28 @@ def test_draw_gives_boxes_and_edges_ids() -> None:
     square = graph.node_ids[y.parents[0]]
     for k in (0, 1):  # x * x: two edges, two ids
         assert f'<g id="{box}&#45;{square}&#45;{k}" class="edge">' in svg
+
+
+def test_cli_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "out.html"
+    assert main(["grad", "sigmoid(w*x + b)", "w=-3", "x=2", "b=1", "--html", str(target)]) == 0
+    assert f"step-through page written to {target}" in capsys.readouterr().out
+    data = page_data(target.read_text(encoding="utf-8"))
+    assert data["title"] == "f" and data["steps"][0]["text"].startswith("step 1: f = ")
+    assert main(["grad", "x*y", "x=2", "y=3", "--html", str(tmp_path)]) == 2  # a folder
+    captured = capsys.readouterr()
+    assert "--html" in captured.err and "is a folder" in captured.err
+    assert "∂f/∂x" not in captured.out  # refused before any work
+
+
+def test_demo_writes_the_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from autograd.cli import _demo_page
+
+    net = two_layer_sigmoid()
+    roles = {"params": net.parameters(), "inputs": [net.i1, net.i2]}
+    _demo_page(tmp_path, net, roles)
+    assert f"wrote {tmp_path / 'two_layer.html'}" in capsys.readouterr().out
+    assert (tmp_path / "two_layer.html").read_text(encoding="utf-8") == worked_page(net)
 
 
 # ---------------------------------------------------------------------------------------------
