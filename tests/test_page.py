@@ -258,7 +258,7 @@ def test_demo_writes_the_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 # ---------------------------------------------------------------------------------------------
 # In a real browser: Debian's chromium, driven by playwright.
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = shutil.which("chromium")  # Debian's package puts it in /usr/bin
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
@@ -271,7 +271,7 @@ def browser() -> Iterator[Any]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         sync_playwright = None
-    if sync_playwright is None or not os.access(CHROMIUM, os.X_OK):
+    if sync_playwright is None or CHROMIUM is None:
         pytest.skip("chromium or playwright not installed: install chromium and playwright "
                     "(see README) to run the browser tests")
     with sync_playwright() as p:
@@ -314,6 +314,7 @@ def watched(browser: Any) -> Iterator[Watched]:
     w.check()
 
 
+@pytest.mark.browser
 def test_step_through_the_worked_network(watched: Watched, tmp_path: Path,
                                          net: TwoLayerSigmoid) -> None:
     path = autograd.save_html(net.E_total, tmp_path / "two_layer.html", rankdir="TB",
@@ -368,6 +369,7 @@ def test_step_through_the_worked_network(watched: Watched, tmp_path: Path,
     assert page.locator(".ag-path").count() == 0
 
 
+@pytest.mark.browser
 def test_buttons_and_slider(watched: Watched, tmp_path: Path, net: TwoLayerSigmoid) -> None:
     path = autograd.save_html(net.E_total, tmp_path / "page.html")
     page = watched.page
@@ -388,6 +390,7 @@ def test_buttons_and_slider(watched: Watched, tmp_path: Path, net: TwoLayerSigmo
     assert page.locator("#ag-zoom").text_content() != "100%"
 
 
+@pytest.mark.browser
 def test_hostile_labels_in_the_browser(watched: Watched, tmp_path: Path) -> None:
     path = autograd.save_html(hostile_graph(), tmp_path / "hostile.html")
     data = page_data(path.read_text(encoding="utf-8"))
@@ -405,6 +408,7 @@ def test_hostile_labels_in_the_browser(watched: Watched, tmp_path: Path) -> None
     assert page.evaluate("document.querySelectorAll('script').length") == 2
 
 
+@pytest.mark.browser
 def test_inline_in_a_notebook_frame(watched: Watched, net: TwoLayerSigmoid) -> None:
     frame_html = autograd.show(net.E_total)._repr_html_()
     page = watched.page
