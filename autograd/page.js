@@ -12,27 +12,23 @@
   var shown = 0;        // how many steps are done
   var explained = null; // the box whose explanation is open
 
-  // --- the boxes: their grad text, and a halo behind each for the highlights --------------
+  // --- the boxes: their grad text, and halos behind them for the highlights ---------------
 
   var SVGNS = "http://www.w3.org/2000/svg";
-  var boxes = {};
-  Object.keys(data.widest).forEach(function (id) {
-    var g = document.getElementById(id);
-    if (!g) { return; }
+  var boxes = {};  // id -> {g: the box's <g>, grad: the <text> of its grad}
+
+  function gradText(g, widest) {
+    // Graphviz laid the box out with its widest grad written in: the last text that reads so.
     var texts = g.getElementsByTagName("text");
-    var grad = null;
-    for (var i = texts.length - 1; i >= 0 && !grad; i--) {
-      if (texts[i].textContent === data.widest[id]) { grad = texts[i]; }
+    for (var i = texts.length - 1; i >= 0; i--) {
+      if (texts[i].textContent === widest) { return texts[i]; }
     }
-    if (grad) {  // keep the number right-aligned where Graphviz put the widest one
-      var right = parseFloat(grad.getAttribute("x")) + grad.getComputedTextLength();
-      grad.setAttribute("text-anchor", "end");
-      grad.setAttribute("x", String(right));
-      grad.classList.add("ag-grad");
-      grad.textContent = "";
-    }
+    return null;
+  }
+
+  function addHalos(g) {  // behind everything else in the box
     var box = g.getBBox();
-    [["ag-ring", 8], ["ag-halo", 4]].forEach(function (kind) {  // behind everything in the box
+    [["ag-ring", 8], ["ag-halo", 4]].forEach(function (kind) {
       var rect = document.createElementNS(SVGNS, "rect");
       var pad = kind[1];
       rect.setAttribute("x", String(box.x - pad));
@@ -43,8 +39,22 @@
       rect.setAttribute("class", kind[0]);
       g.insertBefore(rect, g.firstChild);
     });
+  }
+
+  Object.keys(data.widest).forEach(function (id) {
+    var g = document.getElementById(id);
+    if (!g) { return; }
+    var grad = gradText(g, data.widest[id]);
+    if (grad) {  // right-aligned where the widest number ends, then empty until a step sets it
+      var right = parseFloat(grad.getAttribute("x")) + grad.getComputedTextLength();
+      grad.setAttribute("text-anchor", "end");
+      grad.setAttribute("x", String(right));
+      grad.classList.add("ag-grad");
+      grad.textContent = "";
+    }
+    addHalos(g);
     var tip = g.querySelector("title");
-    if (tip) { tip.textContent = data.names[id] || ""; }
+    if (tip) { tip.textContent = data.names[id] || ""; }  // the name the steps' texts use
     boxes[id] = { g: g, grad: grad };
     if (data.explain[id]) {
       g.classList.add("ag-clickable");

@@ -105,7 +105,8 @@ def _page(root: Value, options: dict[str, Any], what: str) -> StepPage:
             draw(root, **options)  # refuses with draw's own message, before any other work
         steps, texts = _replay(root, nodes)
         shown = _shown_grads(steps)
-        graph, ids = _drawing(root, {v: _widest(t) for v, t in shown.items()}, **options)
+        room = {v: _widest(shown.get(v, ())) for v in nodes}  # the grad text to lay out
+        graph, ids = _drawing(root, room, **options)
     except GraphTooLargeError as e:
         raise GraphTooLargeError(f"{what}: {str(e).removeprefix('draw: ')}") from None
     svg = _svg_element(graph.pipe(format="svg").decode("utf-8"))
@@ -115,7 +116,7 @@ def _page(root: Value, options: dict[str, Any], what: str) -> StepPage:
         "title": root.label or "the graph",
         "root": ids.get(root),
         "steps": [_step_record(s, t, ids, box, edges) for s, t in zip(steps, texts, strict=True)],
-        "widest": {ids[v]: _widest(t) for v, t in shown.items() if v in ids},
+        "widest": {i: room[v] for v, i in ids.items()},
         "names": {i: _name(v, steps) for v, i in ids.items()},
         **_explanations(root, ids, edges),
     }

@@ -130,6 +130,27 @@ def test_explanations_and_their_paths(net: TwoLayerSigmoid) -> None:
     assert data["explainNote"] == ""
 
 
+def test_explanations_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    a, b = Value(1.0), Value(2.0)  # unlabelled leaves come after the labelled boxes
+    c = Value(3.0, "c")
+    y = a * b + c
+    y.label = "y"
+    monkeypatch.setattr(autograd.page, "EXPLAIN_UP_TO", 3)
+    data = page_data(autograd.show(y).html)
+    assert sorted(data["names"][b] for b in data["explain"]) == ["c", "leaf#2", "y"]
+    assert data["explainNote"].startswith("Explanations are included for 3 of the 4 labelled "
+                                          "or leaf boxes (the labelled ones first)")
+
+
+def test_a_leaf_root_has_no_steps() -> None:
+    x = Value(2.0, "x")
+    x.grad = 5.0
+    data = page_data(autograd.show(x).html)
+    assert data["steps"] == [] and data["widest"] == {"n0": "0"}
+    assert data["explain"]["n0"]["text"] == "∂x/∂x = 1 (x is the root itself)."
+    assert x.grad == 5.0
+
+
 def test_hostile_labels_stay_text() -> None:
     page = autograd.show(hostile_graph()).html
     assert HOSTILE not in page and "<script>alert" not in page
