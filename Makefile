@@ -39,6 +39,12 @@ demo: setup
 # Notebooks are passed to nbmake only when there are some: with none, pytest
 # would be asked to collect a path that does not exist.
 test: setup
+	@if command -v chromium >/dev/null 2>&1 && $(PY) -c 'import playwright' 2>/dev/null; then \
+		echo "browser tests: chromium and playwright found, tests/test_page.py runs them"; \
+	else \
+		echo "browser tests: SKIPPED, chromium or playwright is not installed" \
+			"(apt-get install chromium; $(PY) -m pip install playwright; see README)"; \
+	fi
 	@set -- notebooks/*.ipynb; \
 	if [ -e "$$1" ]; then \
 		echo "$(PY) -m pytest tests --nbmake $$*"; \

@@ -26,6 +26,7 @@ from .gradcheck import GradcheckError, gradcheck
 from .inspect import Explanation, Step, backward_steps, explain, tree
 from .nn import load, save
 from .ops import op
+from .page import save_html, show
 from .text import get_printoptions, set_printoptions
 from .viz import draw, save_svg
 
@@ -61,8 +62,10 @@ __all__ = [
     "op",
     "ops",
     "save",
+    "save_html",
     "save_svg",
     "set_printoptions",
+    "show",
     "sum",
     "topological",
     "tree",

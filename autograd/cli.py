@@ -342,6 +342,8 @@ def cmd_grad(args: argparse.Namespace) -> int:
         if args.explain is not None and args.explain not in variables:
             raise ExpressionError(f"--explain {args.explain}: not one of the variables "
                                   f"({', '.join(variables) or 'none'})")
+        if args.html is not None:  # before any work: a path that cannot be written is refused
+            check_target(args.html, "--html")
     except (ExpressionError, OSError) as e:
         print(f"autograd grad: {e}", file=sys.stderr)
         return 2
@@ -369,7 +371,18 @@ def cmd_grad(args: argparse.Namespace) -> int:
     if args.explain is not None:
         print()
         print(explain(result, variables[args.explain]))
-    return _draw_to(result, args.svg) if args.svg is not None else 0
+    if args.svg is not None and _draw_to(result, args.svg):
+        return 1
+    if args.html is not None:
+        try:
+            from .page import save_html
+
+            save_html(result, args.html)
+        except Exception as e:  # noqa: BLE001 - the page needs Graphviz's dot program
+            print(f"autograd grad: cannot write {args.html}: {e}", file=sys.stderr)
+            return 1
+        print(f"step-through page written to {args.html} (open it in a browser)")
+    return 0
 
 
 def _finite_or_exit(what: str, x: float) -> int:
@@ -552,7 +565,22 @@ def _demo_pictures(out: Path, net: TwoLayerSigmoid, score: Value, sample: list[V
             write_atomic(dot_file, draw(root, **options).source.encode("utf-8"),
                          what="autograd demo", make_folders=True)
             print(f"wrote {dot_file} (no SVG: {e})")
+    _demo_page(out, net, roles)
     print(f"\nOutput folder: {out.resolve()}")
+
+
+def _demo_page(out: Path, net: TwoLayerSigmoid, roles: dict[str, Any]) -> None:
+    """The step-through page of the two-layer network, next to the pictures."""
+    from .page import save_html
+    from .viz import GraphvizNotFoundError
+
+    try:
+        save_html(net.E_total, out / "two_layer.html", rankdir="TB", **roles)
+    except GraphvizNotFoundError as e:
+        print(f"no two_layer.html (the step-through page): {e}")
+        return
+    print(f"wrote {out / 'two_layer.html'} (open it in a browser: backpropagation step by "
+          "step, with → and ←)")
 
 
 def _ascii_map(model: Callable[[list[float]], Any], X: Sequence[Sequence[float]],
@@ -586,11 +614,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("values", nargs="*", metavar="NAME=NUMBER")
     p.add_argument("--explain", metavar="NAME", help="show the chain rule for d f / d NAME")
     p.add_argument("--svg", metavar="PATH", help="draw the graph into an SVG file")
+    p.add_argument("--html", metavar="PATH",
+                   help="write the step-through page (backward, one node at a time) into an "
+                   "HTML file")
     p.set_defaults(run=cmd_grad)
     p = sub.add_parser("demo", help="the two-layer network worked by hand, by the engine; "
                        "then training", description="Walk through backpropagation on the "
                        "two-layer sigmoid network worked by hand, train a small MLP, and write "
-                       "SVG graphs.")
+                       "SVG graphs and the step-through page.")
     p.add_argument("--out", default="autograd-demo", metavar="DIR",
                    help="folder for the SVG files (default: autograd-demo)")
     p.set_defaults(run=cmd_demo)
@@ -614,7 +645,7 @@ def _safe_output() -> None:
                 reconfigure(errors="replace")
 
 
-_TAKES_A_VALUE = ("--explain", "--svg", "--out")
+_TAKES_A_VALUE = ("--explain", "--svg", "--html", "--out")
 
 
 def _keep_expressions(argv: list[str]) -> list[str]:

@@ -35,7 +35,8 @@ import functools
 import html
 import os
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -295,7 +296,10 @@ def _drawing_class() -> type[Any]:
     digraph: Any = graphviz.Digraph
 
     class Drawing(digraph):  # type: ignore[misc]
-        """A `graphviz.Digraph` made by `autograd.draw`."""
+        """A `graphviz.Digraph` made by `autograd.draw`. ``node_ids`` maps each Value drawn
+        to its Graphviz node name (``n0``, ``n1``...), which is also the ``id`` of its box in
+        the SVG; the edge into box ``n5`` from its operand ``n3`` (the k-th operand drawn) has
+        the ``id`` ``n3-n5-k``."""
 
         timeout: float = RENDER_TIMEOUT
 
@@ -339,7 +343,25 @@ def _table(rows: Sequence[str]) -> str:
     )
 
 
-def _box_label(title: str, badge: str, badge_colour: str, data: float, grad: float,
+_GRAD_TEXT: ContextVar[Mapping[Value, str] | None] = ContextVar("autograd_grad_text",
+                                                                 default=None)
+"""Text shown as the grad of these boxes instead of their number (see `_drawing`)."""
+
+
+def _drawing(root: Value, grad_text: Mapping[Value, str],
+             **options: Any) -> tuple[Digraph, dict[Value, str]]:
+    """`draw(root, **options)` with `grad_text` written as the grad of these boxes, and the
+    node name (SVG id) of each Value drawn. `autograd.page` lays the boxes out with room for
+    the 9-decimal gradients its script writes in."""
+    token = _GRAD_TEXT.set(grad_text)
+    try:
+        graph = draw(root, **options)
+    finally:
+        _GRAD_TEXT.reset(token)
+    return graph, graph.node_ids
+
+
+def _box_label(title: str, badge: str, badge_colour: str, data: float, grad: float | str,
                extra: str = "") -> str:
     rows = []
     if title:
@@ -349,7 +371,8 @@ def _box_label(title: str, badge: str, badge_colour: str, data: float, grad: flo
         rows.append(f'<TR><TD COLSPAN="2"><I>{_text(extra)}</I></TD></TR>')
     for name, x in (("data", data), ("grad", grad)):
         rows.append(
-            f'<TR><TD ALIGN="LEFT">{name}</TD><TD ALIGN="RIGHT">{_text(_fmt(x))}</TD></TR>'
+            f'<TR><TD ALIGN="LEFT">{name}</TD><TD ALIGN="RIGHT">'
+            f'{_text(x if isinstance(x, str) else _fmt(x))}</TD></TR>'
         )
     return _table(rows)
 
@@ -417,6 +440,7 @@ def draw(
     graph.timeout = timeout
     boxes = plan.boxes[::-1]  # operands first (leaves in operand order): Graphviz keeps it
     ids = {v: f"n{i}" for i, v in enumerate(boxes)}
+    graph.node_ids = ids
     cluster_of = _clusters(boxes, plan) if clusters else {}
     roles = _add_boxes(graph, boxes, ids, plan, cluster_of, root, highlight, on_path,
                        set(params), set(inputs))
@@ -486,6 +510,7 @@ def _add_boxes(graph: Any, boxes: list[Value], ids: dict[Value, str], plan: _Pla
     for v in boxes:
         short = cluster_of.get(v, (0, 0))[1] != 0  # inside a neuron's cluster: w1, b, z, out
         attrs = _box(v, plan, params, inputs, roles, short)
+        attrs["id"] = ids[v]
         if v is root:
             attrs.update(peripheries="2", fillcolor=_ROOT_FILL)
         if v in on_path:
@@ -504,8 +529,8 @@ def _add_edges(graph: Any, boxes: list[Value], ids: dict[Value, str], plan: _Pla
                cluster_of: dict[Value, tuple[int, int]], on_path: set[Value],
                edge_labels: bool) -> None:
     for v in boxes:
-        for p, d in plan.edges.get(v, ()):
-            attrs = {}
+        for k, (p, d) in enumerate(plan.edges.get(v, ())):
+            attrs = {"id": f"{ids[p]}-{ids[v]}-{k}"}
             if cluster_of.get(p, (0, 0))[0] != cluster_of.get(v, (0, 0))[0]:
                 attrs["minlen"] = "2"  # room between layers, so that clusters need not stagger
             if p in on_path:  # then v is on a path too
@@ -541,12 +566,14 @@ def _add_legend(graph: Any, root: Value, highlight: Value | None, roles: set[str
 def _box(v: Value, plan: _Plan, params: set[Value], inputs: set[Value], roles: set[str],
          short: bool) -> dict[str, str]:
     """Graphviz attributes of one box; adds the leaf role it shows to `roles`."""
+    texts = _GRAD_TEXT.get()
+    grad = v.grad if texts is None else texts.get(v, v.grad)
     if v in plan.collapsed:
         layer, neuron = plan.calls[v].position
         n_params = plan.collapsed[v]
         act = "linear" if v.op == "dot" else op_text(v)
         folded = f"{n_params} param{'s' * (n_params != 1)} folded in"
-        label = _box_label(f"layer {layer} / neuron {neuron}", act, _BADGE["op"], v.data, v.grad,
+        label = _box_label(f"layer {layer} / neuron {neuron}", act, _BADGE["op"], v.data, grad,
                            folded)
         return {"label": label, "fillcolor": _FILL["op"]}
     if v in params or v.owner is not None:
@@ -561,7 +588,7 @@ def _box(v: Value, plan: _Plan, params: set[Value], inputs: set[Value], roles: s
         roles.add(role)
     badge = role if v.is_leaf else op_text(v)
     title = v.label.rsplit(".", 1)[-1] if short else v.label
-    return {"label": _box_label(title, badge, _BADGE[role], v.data, v.grad),
+    return {"label": _box_label(title, badge, _BADGE[role], v.data, grad),
             "fillcolor": _FILL[role]}
 
 

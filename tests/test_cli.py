@@ -219,7 +219,7 @@ def test_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "fit:" not in out  # no progress bar when the output is not a terminal
     assert out.rstrip().splitlines()[-1] == f"Output folder: {out_dir.resolve()}"
     written = sorted(p.name for p in out_dir.iterdir())
-    assert written in (["mlp_neurons.svg", "two_layer.svg", "two_layer_w1.svg"],
+    assert written in (["mlp_neurons.svg", "two_layer.html", "two_layer.svg", "two_layer_w1.svg"],
                        ["mlp_neurons.dot", "two_layer.dot", "two_layer_w1.dot"])
 
 
