@@ -28,7 +28,8 @@ from .nn import load, save
 from .ops import op
 from .viz import draw, save_svg
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
+"""The version of autograd-scalar; pyproject.toml reads it from here."""
 
 __all__ = [
     "AnomalyError",

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .engine import Value, no_grad
 from .examples import TwoLayerSigmoid
 from .files import check_target, write_atomic
@@ -462,6 +463,8 @@ def _ascii_map(model: Callable[[list[float]], Any], X: Sequence[Sequence[float]]
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="autograd", description="A minimal scalar autograd engine that shows its work.")
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {__version__} (autograd-scalar)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = sub.add_parser(
         "grad", help="evaluate an expression and print its partial derivatives",
