@@ -26,7 +26,7 @@ from .gradcheck import GradcheckError, gradcheck
 from .inspect import Explanation, Step, backward_steps, explain, tree
 from .nn import load, save
 from .ops import op
-from .viz import draw, save_svg
+from .viz import GraphTooLargeError, GraphvizNotFoundError, draw, save_svg
 
 __version__ = "0.2.0.dev0"
 """The version of autograd-scalar; pyproject.toml reads it from here."""
@@ -36,6 +36,8 @@ __all__ = [
     "DomainError",
     "Explanation",
     "GradcheckError",
+    "GraphTooLargeError",
+    "GraphvizNotFoundError",
     "PoleError",
     "Step",
     "Value",

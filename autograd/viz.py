@@ -72,9 +72,13 @@ INSTALL_GRAPHVIZ = (
 class GraphTooLargeError(ValueError):
     """`draw` was asked for more boxes than ``max_nodes``."""
 
+    __module__ = "autograd"  # tracebacks name it as users import it
+
 
 class GraphvizNotFoundError(RuntimeError):
     """Rendering needs Graphviz's `dot` program and it is not installed (or not on PATH)."""
+
+    __module__ = "autograd"
 
 
 # ---------------------------------------------------------------------------------------------
