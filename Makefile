@@ -56,7 +56,7 @@ svg: setup
 	$(CLI) svgs docs/img
 
 bench: setup
-	$(PY) -m pip install --quiet torch==2.13.0 -e '.[torch,bench]'
+	$(PY) -m pip install --quiet -e '.[torch,bench]'
 	$(PY) bench/run.py
 
 clean:
