@@ -2,6 +2,7 @@
 #
 #   make demo    set everything up, then run the demo
 #   make test    set everything up, then run the tests (and notebooks, if any)
+#   make test-all the same, after installing what skipped tests need (torch, Chromium)
 #
 # Every target that needs the virtual environment depends on `setup`, which runs
 # scripts/setup.sh. That script is idempotent and returns almost immediately
@@ -18,11 +19,12 @@ export VENV
 # Lint only the source folders that exist (empty folders are not in git).
 LINT_DIRS := $(wildcard autograd tests bench)
 
-.PHONY: help setup demo test lint svg bench clean distclean
+.PHONY: help setup demo test test-all lint svg bench clean distclean
 
 help:
 	@echo "make demo       set up (if needed) and run the demo"
 	@echo "make test       set up (if needed) and run tests/ plus notebooks/*.ipynb"
+	@echo "make test-all   install torch, Chromium and Playwright, then run every test"
 	@echo "make lint       ruff + mypy --strict"
 	@echo "make svg        regenerate the SVG figures in docs/img"
 	@echo "make bench      run the benchmarks"
@@ -37,16 +39,23 @@ demo: setup
 	$(CLI) demo
 
 # Notebooks are passed to nbmake only when there are some: with none, pytest
-# would be asked to collect a path that does not exist.
+# would be asked to collect a path that does not exist. -rs lists why tests were
+# skipped; tests/conftest.py then counts them and names `make test-all`.
 test: setup
 	@set -- notebooks/*.ipynb; \
 	if [ -e "$$1" ]; then \
-		echo "$(PY) -m pytest tests --nbmake $$*"; \
-		$(PY) -m pytest tests --nbmake "$$@"; \
+		echo "$(PY) -m pytest -rs tests --nbmake $$*"; \
+		$(PY) -m pytest -rs tests --nbmake "$$@"; \
 	else \
-		echo "$(PY) -m pytest tests   (no notebooks/*.ipynb yet)"; \
-		$(PY) -m pytest tests; \
+		echo "$(PY) -m pytest -rs tests   (no notebooks/*.ipynb yet)"; \
+		$(PY) -m pytest -rs tests; \
 	fi
+
+# Everything: first what `make test` skips tests without (the torch extra, Chromium
+# and Playwright for the browser tests), then the same tests.
+test-all: setup
+	@bash scripts/install-test-extras.sh
+	@$(MAKE) --no-print-directory test
 
 lint: setup
 	$(PY) -m ruff check $(LINT_DIRS)
