@@ -19,12 +19,13 @@ export VENV
 # Lint only the source folders that exist (empty folders are not in git).
 LINT_DIRS := $(wildcard autograd tests bench)
 
-.PHONY: help setup demo test test-all lint svg bench clean distclean
+.PHONY: help setup demo test test-all notebooks lint svg bench clean distclean
 
 help:
 	@echo "make demo       set up (if needed) and run the demo"
 	@echo "make test       set up (if needed) and run tests/ plus notebooks/*.ipynb"
 	@echo "make test-all   install torch, Chromium and Playwright, then run every test"
+	@echo "make notebooks  open notebooks/ in JupyterLab (installed into .venv if missing)"
 	@echo "make lint       ruff + mypy --strict"
 	@echo "make svg        regenerate the SVG figures in docs/img"
 	@echo "make bench      run the benchmarks"
@@ -56,6 +57,15 @@ test: setup
 test-all: setup
 	@bash scripts/install-test-extras.sh
 	@$(MAKE) --no-print-directory test
+
+# JupyterLab on notebooks/ (installed into .venv the first time). Extra options go
+# to jupyter lab, e.g. make notebooks LAB_ARGS="--no-browser --port 8889".
+LAB_ARGS ?=
+notebooks: setup
+	@[ -x $(VENV)/bin/jupyter-lab ] || { \
+		echo "installing JupyterLab into $(VENV) (the [lab] extra)"; \
+		$(PY) -m pip install --quiet -e '.[notebooks,lab]'; }
+	$(VENV)/bin/jupyter lab $(LAB_ARGS) notebooks
 
 lint: setup
 	$(PY) -m ruff check $(LINT_DIRS)
