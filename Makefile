@@ -59,13 +59,15 @@ test-all: setup
 	@$(MAKE) --no-print-directory test
 
 # JupyterLab on notebooks/ (installed into .venv the first time). Extra options go
-# to jupyter lab, e.g. make notebooks LAB_ARGS="--no-browser --port 8889".
+# to jupyter lab, e.g. make notebooks LAB_ARGS="--no-browser --port 8889". As root
+# (a container) Jupyter refuses to start without --allow-root.
 LAB_ARGS ?=
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 notebooks: setup
 	@[ -x $(VENV)/bin/jupyter-lab ] || { \
 		echo "installing JupyterLab into $(VENV) (the [lab] extra)"; \
 		$(PY) -m pip install --quiet -e '.[notebooks,lab]'; }
-	$(VENV)/bin/jupyter lab $(LAB_ARGS) notebooks
+	$(VENV)/bin/jupyter lab $(LAB_ROOT) $(LAB_ARGS) notebooks
 
 lint: setup
 	$(PY) -m ruff check $(LINT_DIRS)
