@@ -17,15 +17,16 @@ CLI    := $(VENV)/bin/autograd
 export VENV
 
 # Lint only the source folders that exist (empty folders are not in git).
-LINT_DIRS := $(wildcard autograd tests bench)
+LINT_DIRS := $(wildcard autograd tests bench scripts)
 
-.PHONY: help setup demo test test-all notebooks lint svg bench clean distclean
+.PHONY: help setup demo test test-all notebooks docs lint svg bench clean distclean
 
 help:
 	@echo "make demo       set up (if needed) and run the demo"
 	@echo "make test       set up (if needed) and run tests/ plus notebooks/*.ipynb"
 	@echo "make test-all   install torch, Chromium and Playwright, then run every test"
 	@echo "make notebooks  open notebooks/ in JupyterLab (installed into .venv if missing)"
+	@echo "make docs       build the documentation site into site/ (strict)"
 	@echo "make lint       ruff + mypy --strict"
 	@echo "make svg        regenerate the SVG figures in docs/img"
 	@echo "make bench      run the benchmarks"
@@ -69,6 +70,15 @@ notebooks: setup
 		$(PY) -m pip install --quiet -e '.[notebooks,lab]'; }
 	$(VENV)/bin/jupyter lab $(LAB_ROOT) $(LAB_ARGS) notebooks
 
+# The documentation site into site/, in strict mode: a broken link or API reference
+# fails the build. The [docs] extra is installed into .venv the first time.
+# NO_MKDOCS_2_WARNING silences the Material theme's banner about its successor.
+docs: setup
+	@$(PY) -c 'import mkdocs, material, mkdocstrings_handlers.python' 2>/dev/null || { \
+		echo "installing MkDocs into $(VENV) (the [docs] extra)"; \
+		$(PY) -m pip install --quiet -e '.[docs]'; }
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict -d site
+
 lint: setup
 	$(PY) -m ruff check $(LINT_DIRS)
 	$(PY) -m mypy --strict autograd
@@ -81,7 +91,7 @@ bench: setup
 	$(PY) bench/run.py
 
 clean:
-	rm -rf build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf build dist site *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
 	find . -path ./$(VENV) -prune -o \
 		\( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -print0 \
 		| xargs -0 rm -rf
