@@ -19,7 +19,7 @@ export VENV
 # Lint only the source folders that exist (empty folders are not in git).
 LINT_DIRS := $(wildcard autograd tests bench scripts)
 
-.PHONY: help setup demo test test-all notebooks docs lint svg bench clean distclean
+.PHONY: help setup demo test test-all notebooks docs lint hooks svg bench clean distclean
 
 help:
 	@echo "make demo       set up (if needed) and run the demo"
@@ -28,6 +28,7 @@ help:
 	@echo "make notebooks  open notebooks/ in JupyterLab (installed into .venv if missing)"
 	@echo "make docs       build the documentation site into site/ (strict)"
 	@echo "make lint       ruff + mypy --strict"
+	@echo "make hooks      run ruff and mypy before every commit (pre-commit)"
 	@echo "make svg        regenerate the SVG figures in docs/img"
 	@echo "make bench      run the benchmarks"
 	@echo "make setup      create .venv, install the package and Graphviz"
@@ -82,6 +83,11 @@ docs: setup
 lint: setup
 	$(PY) -m ruff check $(LINT_DIRS)
 	$(PY) -m mypy --strict autograd
+
+# Git hooks: pre-commit runs ruff and mypy (from .venv) on every commit.
+hooks: setup
+	@[ -x $(VENV)/bin/pre-commit ] || $(PY) -m pip install --quiet pre-commit
+	$(VENV)/bin/pre-commit install
 
 svg: setup
 	$(CLI) svgs docs/img
