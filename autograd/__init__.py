@@ -28,16 +28,20 @@ from .nn import load, save
 from .ops import op
 from .page import save_html, show
 from .text import get_printoptions, set_printoptions
-from .viz import draw, save_svg
+from .viz import GraphTooLargeError, GraphvizNotFoundError, RenderTimeoutError, draw, save_svg
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
+"""The version of autograd-scalar; pyproject.toml reads it from here."""
 
 __all__ = [
     "AnomalyError",
     "DomainError",
     "Explanation",
     "GradcheckError",
+    "GraphTooLargeError",
+    "GraphvizNotFoundError",
     "PoleError",
+    "RenderTimeoutError",
     "Step",
     "Value",
     "backprop",

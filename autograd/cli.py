@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .engine import Value, no_grad
 from .engine import sum as engine_sum
 from .examples import TwoLayerSigmoid
@@ -604,6 +605,8 @@ def _ascii_map(model: Callable[[list[float]], Any], X: Sequence[Sequence[float]]
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="autograd", description="A minimal scalar autograd engine that shows its work.")
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {__version__} (autograd-scalar)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = sub.add_parser(
         "grad", help="evaluate an expression and print its partial derivatives",

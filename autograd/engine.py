@@ -71,6 +71,8 @@ _num = number
 class AnomalyError(FloatingPointError):
     """Raised under `detect_anomaly()` when a value or gradient becomes NaN or infinite."""
 
+    __module__ = "autograd"  # tracebacks name it as users import it: autograd.AnomalyError
+
 
 # ---------------------------------------------------------------------------------------------
 # Modes: no_grad, detect_anomaly, and the IEEE mode derivative rules run in. One context

@@ -103,7 +103,8 @@ class Module:
 
     def state_dict(self) -> StateDict:
         """The parameters' values as plain floats, laid out like PyTorch's ``Linear``: for each
-        layer ``weight`` [out][in] and ``bias`` [out] (an MLP prefixes them: ``L1.weight``)."""
+        layer ``weight`` ``[out][in]`` and ``bias`` ``[out]`` (an MLP prefixes them:
+        ``L1.weight``)."""
         return {name: _to_floats(t) for name, t in self._tensors().items()}
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
@@ -572,9 +573,9 @@ def save(model: MLP, path: str | os.PathLike[str]) -> None:
         {"format": "autograd-scalar.mlp", "version": 1, "activation": "relu",
          "layers": [{"weight": [[...], ...], "bias": [...]}, ...]}
 
-    Each layer is laid out as `torch.nn.Linear` stores it: ``weight`` [out][in] (row j holds
-    neuron j's weights) and ``bias`` [out]. Floats are written with ``repr``, so `load` gets
-    back exactly the same numbers. The same file loads into PyTorch::
+    Each layer is laid out as `torch.nn.Linear` stores it: ``weight`` ``[out][in]`` (row j
+    holds neuron j's weights) and ``bias`` ``[out]``. Floats are written with ``repr``, so
+    `load` gets back exactly the same numbers. The same file loads into PyTorch::
 
         import json, torch
         d = json.load(open("model.json"))

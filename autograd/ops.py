@@ -68,11 +68,15 @@ DOMAIN_MARGIN = 0.1
 class DomainError(ValueError):
     """An op was given inputs outside its domain: ``log(-1)``, ``(-8) ** 0.5``, ``asin(2)``."""
 
+    __module__ = "autograd"  # tracebacks name it as users import it: autograd.DomainError
+
 
 class PoleError(DomainError, ZeroDivisionError):
     """Inputs at a pole, where the value is infinite: ``1 / 0``, ``0 ** -1``, ``log(0)``.
 
     Both a `DomainError` and a `ZeroDivisionError`, as Python's own ``1 / 0`` is."""
+
+    __module__ = "autograd"
 
 
 class pole(str):  # noqa: N801 - used like a function: pole("division by zero")

@@ -80,9 +80,13 @@ INSTALL_GRAPHVIZ = (
 class GraphTooLargeError(ValueError):
     """`draw` was asked for more boxes than ``max_nodes``."""
 
+    __module__ = "autograd"  # tracebacks name it as users import it
+
 
 class GraphvizNotFoundError(RuntimeError):
     """Rendering needs Graphviz's `dot` program and it is not installed (or not on PATH)."""
+
+    __module__ = "autograd"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,6 +290,8 @@ timeout=)`` changes it for one drawing)."""
 
 class RenderTimeoutError(TimeoutError):
     """Graphviz's `dot` took longer than the time limit to lay out a drawing."""
+
+    __module__ = "autograd"
 
 
 @functools.cache

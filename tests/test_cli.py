@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import autograd
 from autograd import Value
 from autograd.cli import ExpressionError, evaluate, main
 from autograd.inspect import fmt
@@ -155,6 +156,11 @@ def test_usage_errors_from_argparse(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["grad"]) == 2
     assert main(["nonsense"]) == 2
     assert "usage: autograd" in capsys.readouterr().err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"autograd {autograd.__version__} (autograd-scalar)\n"
 
 
 def test_svg_option_and_svgs_command_call_viz(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
