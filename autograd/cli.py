@@ -334,17 +334,21 @@ def _assignments(items: Sequence[str]) -> dict[str, float]:
 
 
 def cmd_grad(args: argparse.Namespace) -> int:
-    try:
-        if args.svg is not None:  # before any work: a path that cannot be written is refused
+    try:  # before any work: a path that cannot be written is refused
+        if args.svg is not None:
             check_target(args.svg, "--svg")
             graph_format(args.svg)
+        if args.html is not None:
+            check_target(args.html, "--html")
+    except (OSError, ValueError) as e:
+        print(f"autograd grad: {e}", file=sys.stderr)
+        return 2
+    try:
         values = _assignments(args.values)
         result, variables = evaluate(args.expression, values)
         if args.explain is not None and args.explain not in variables:
             raise ExpressionError(f"--explain {args.explain}: not one of the variables "
                                   f"({', '.join(variables) or 'none'})")
-        if args.html is not None:  # before any work: a path that cannot be written is refused
-            check_target(args.html, "--html")
     except (ExpressionError, OSError) as e:
         print(f"autograd grad: {e}", file=sys.stderr)
         return 2

@@ -234,4 +234,8 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer)
 
     def get_lr(self) -> float:
-        return self.base_lr * self.lr_lambda(self.last_epoch)
+        factor = self.lr_lambda(self.last_epoch)
+        if isinstance(factor, bool) or not isinstance(factor, (int, float)):
+            raise ValueError(f"LambdaLR: lr_lambda gave {factor!r} for epoch {self.last_epoch}; "
+                             "it must give a number (the factor of the initial rate)")
+        return self.base_lr * factor

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .engine import Value, backprop, topological, walk
-from .files import write_atomic
+from .files import check_target, write_atomic
 from .ops import lookup
 
 if TYPE_CHECKING:
@@ -666,6 +666,7 @@ def save_svg(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
     or FIFO is refused, an existing file keeps its permissions, a symbolic link stays one and
     its target is written). Creates missing parent folders. Returns the path."""
     kind = graph_format(path)
+    check_target(path, "save_svg")  # before the work of rendering
     drawing = draw(root, **options)
     data: bytes = drawing.source.encode("utf-8") if kind == "dot" else drawing.pipe(format=kind)
     return Path(write_atomic(path, data, what="save_svg", make_folders=True))
