@@ -552,11 +552,12 @@ def _factorise(between: list[Value], edges: Edges, top: int) -> tuple[
             above[b] = above.get(b, 0) + above[a]
     total = below[root]
     cuts = [a for a in stops if above[a] * below[a] == total]
-    # A cut that is a term of a sum (a single edge of exactly 1 from a + node) says nothing:
-    # merge it away, so that ∂E_total/∂E_o1 × ∂E_o1/∂out_o1 reads ∂E_total/∂out_o1, as the
-    # derivation of the two-layer network by hand writes it.
+    # Every labeled node on the chain is a factor, except a term of a loss that is a sum (a
+    # single edge of exactly 1 from the root): ∂E_total/∂E_o1 × ∂E_o1/∂out_o1 reads
+    # ∂E_total/∂out_o1, as the derivation of the two-layer network by hand writes it.
     inner = [d for prev, d in zip(cuts, cuts[1:-1], strict=False)
-             if not (_is_sum(_op(prev)) and below[prev] == below[d] and edges[prev][d] == 1.0)]
+             if not (prev is root and _is_sum(_op(prev)) and below[prev] == below[d]
+                     and edges[prev][d] == 1.0)]
     kept = [cuts[0], *inner, cuts[-1]]
     index = {d: i for i, d in enumerate(kept)}
     part: dict[Value, int] = {}

@@ -491,3 +491,28 @@ def test_tree_depth_and_size_limits() -> None:
     text = tree(x, max_nodes=50)
     assert len(text.splitlines()) == 51 and "the graph has 100001 nodes" in text
     assert explain(x, walk(x)[-1]).n_paths == 1
+
+
+def test_the_lecture_neurons_explanation_shows_its_labeled_intermediates() -> None:
+    """micrograd's lecture neuron: x1*w1 labeled x1w1, the sum labeled; the key factor
+    ∂x1w1/∂w1 = x1 must appear, folded or not."""
+    x1, w1 = Value(2.0, "x1"), Value(-3.0, "w1")
+    x2, w2 = Value(0.0, "x2"), Value(1.0, "w2")
+    b = Value(6.8813735870195432, "b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2w2"
+    s = x1w1 + x2w2
+    s.label = "s"
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    for fold in (None, False):
+        e = explain(o, w1, fold=fold)
+        assert [(c.start, c.end) for c in e.chain] == [(o, n), (n, s), (s, x1w1), (x1w1, w1)]
+        text = str(e)
+        assert "∂o/∂w1 = ∂o/∂n × ∂n/∂s × ∂s/∂x1w1 × ∂x1w1/∂w1" in text
+        assert "∂x1w1/∂w1 = x1 = 2" in text and "∂o/∂n = 1 − tanh²(n) = 0.5" in text
+        assert e.value == pytest.approx(1.0, abs=1e-12)
