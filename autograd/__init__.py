@@ -21,7 +21,8 @@ from .engine import (
     topological,
     walk,
 )
-from .functional import derivative, grad, gradient, hessian
+from .forward import Dual
+from .functional import derivative, grad, gradient, hessian, jacobian, jvp, vjp
 from .gradcheck import GradcheckError, gradcheck
 from .inspect import Explanation, Step, backward_steps, explain, tree
 from .nn import load, save
@@ -33,6 +34,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AnomalyError",
     "DomainError",
+    "Dual",
     "Explanation",
     "GradcheckError",
     "PoleError",
@@ -50,6 +52,8 @@ __all__ = [
     "gradcheck",
     "gradient",
     "hessian",
+    "jacobian",
+    "jvp",
     "is_anomaly_enabled",
     "is_grad_enabled",
     "linear",
@@ -63,5 +67,6 @@ __all__ = [
     "sum",
     "topological",
     "tree",
+    "vjp",
     "walk",
 ]
