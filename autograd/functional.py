@@ -1,7 +1,8 @@
-"""Gradients as functions, and derivatives of derivatives.
+"""Gradients as functions, Jacobians in forward and reverse mode, and derivatives of derivatives.
 
-`grad(output, inputs)` works like ``torch.autograd.grad``: it returns d output / d input for
-each input and leaves every ``.grad`` alone. With ``create_graph=True`` the local derivatives
+`grad(outputs, inputs)` works like ``torch.autograd.grad``: it returns d output / d input for
+each input (for several outputs, the sum weighted by ``grad_outputs``) and leaves every
+``.grad`` alone. With ``create_graph=True`` the local derivatives
 are rebuilt from each op's derivative rule in the registry (`autograd.ops`), evaluated on
 Values (`autograd.engine.rule_locals`), so the gradients it returns are Values with graphs of
 their own, which can be differentiated again, to any order.
@@ -9,6 +10,11 @@ their own, which can be differentiated again, to any order.
 `derivative(f)`, `gradient(f)` and `hessian(f, xs)` wrap this for functions of plain numbers.
 The first-order `Value.backward()` does not use any of this: it multiplies the floats stored
 at forward time.
+
+`jvp` is forward mode (``torch.func.jvp``): f runs once on dual numbers (`autograd.forward`)
+that carry a direction's derivative through every op, with no graph and no backward pass.
+`vjp` is reverse mode (``torch.func.vjp``). `jacobian` builds the whole matrix either way:
+one forward pass per input, or one backward pass per output.
 """
 
 from __future__ import annotations
