@@ -26,6 +26,7 @@ derivatives (for those use `autograd.hessian` or ``grad(create_graph=True)``). A
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from typing import Any, Union
 
@@ -34,7 +35,7 @@ from . import ops
 from .engine import Value, float_partials
 from .ops import DomainError, Op, number
 
-__all__ = ["Dual"]
+__all__ = ["Dual", "apply"]
 
 _isfinite = math.isfinite
 _new = object.__new__
@@ -58,8 +59,13 @@ class Dual:
     tangent: float
 
     def __init__(self, primal: float, tangent: float = 0.0) -> None:
-        self.primal = number(primal, "Dual")
-        self.tangent = number(tangent, "Dual")
+        given: tuple[tuple[str, object], ...] = (("primal", primal), ("tangent", tangent))
+        for name, x in given:
+            if not isinstance(x, numbers.Real):
+                raise TypeError(f"Dual: the {name} must be a real number (int, float), not "
+                                f"{type(x).__name__}")
+        self.primal = float(primal)
+        self.tangent = float(tangent)
 
     @staticmethod
     def __autograd_op__(op: Op, args: Sequence[Any]) -> Dual:

@@ -142,8 +142,10 @@ def test_duals_behave_like_values() -> None:
         assert getattr(x, method)().tangent == leaf.grad, method
     assert x > 2 and x >= 3.0 and x < 4 and x <= Dual(3.0) and max(x, 1.0) is x
     assert f"{x:.2f}" == "3.00" and repr(x) == "Dual(primal=3.0, tangent=1.0)"
-    with pytest.raises(TypeError, match="Dual: unsupported operand of type 'str'"):
+    with pytest.raises(TypeError, match="Dual: the primal must be a real number .*, not str"):
         Dual("3")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="Dual: the tangent must be a real number .*, not Value"):
+        Dual(3.0, Value(1.0))  # type: ignore[arg-type]
 
 
 def test_a_subclass_of_dual_stays_itself() -> None:
