@@ -21,7 +21,8 @@ from .engine import (
     topological,
     walk,
 )
-from .functional import derivative, grad, gradient, hessian
+from .forward import Dual
+from .functional import derivative, grad, gradient, hessian, jacobian, jvp, vjp
 from .gradcheck import GradcheckError, gradcheck
 from .inspect import Explanation, Step, backward_steps, explain, tree
 from .nn import load, save
@@ -36,6 +37,7 @@ __version__ = "0.2.0.dev0"
 __all__ = [
     "AnomalyError",
     "DomainError",
+    "Dual",
     "Explanation",
     "GradcheckError",
     "GraphTooLargeError",
@@ -57,6 +59,8 @@ __all__ = [
     "get_printoptions",
     "gradient",
     "hessian",
+    "jacobian",
+    "jvp",
     "is_anomaly_enabled",
     "is_grad_enabled",
     "linear",
@@ -73,5 +77,6 @@ __all__ = [
     "sum",
     "topological",
     "tree",
+    "vjp",
     "walk",
 ]

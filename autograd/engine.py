@@ -50,6 +50,7 @@ __all__ = [
     "backward_order",
     "detect_anomaly",
     "dot",
+    "float_partials",
     "is_anomaly_enabled",
     "is_grad_enabled",
     "linear",
@@ -802,6 +803,16 @@ def _partials(op: Op, xs: Sequence[float], out: float, args: Sequence[Any]) -> l
     return partials
 
 
+def float_partials(op: Op, xs: Sequence[float], out: float) -> list[float]:
+    """The op's partial derivatives at the floats `xs` (`out` its value there) as floats, as
+    the Value path computes them: IEEE's inf where the rule divides by zero at a domain edge
+    (``sqrt'(0)``). Forward mode (`autograd.forward`) reads them."""
+    try:
+        return [_as_float(op, d) for d in op.partials(xs, out)]
+    except (ArithmeticError, ValueError):
+        return _at_edge(op, xs, out)
+
+
 def _at_edge(op: Op, xs: Sequence[float], out: float) -> list[float]:
     """The rule at floats where float arithmetic raised: run on throwaway Values in the IEEE
     mode (no graph, no anomaly checks: these are not the user's ops)."""
@@ -869,14 +880,19 @@ def rule_locals(v: Value) -> tuple[Value | float, ...]:
 
 
 def _split(items: Sequence[Any], op: str) -> tuple[list[float] | None, bool]:
-    """(data of items, are they all Values?) or (None, False) when Values and numbers mix."""
+    """(data of items, are they all Values?) or (None, False) when Values and numbers mix, or
+    for forward mode's Duals."""
     kinds = set(map(type, items))
     if kinds == _ONLY_VALUES:
         return [v.data for v in items], True
     if kinds <= _ONLY_FLOATS:
         return list(items), False
     if not any(isinstance(x, Value) for x in items):
-        return [_num(x, op) for x in items], False
+        try:
+            return [_num(x, op) for x in items], False
+        except TypeError:
+            if not any(map(_dual, items)):
+                raise
     return None, False
 
 
@@ -893,10 +909,36 @@ def sum(values: Iterable[Operand], start: float = 0.0) -> Value:  # noqa: A001
             prev.append(v)
             total += v.data
         else:
-            total += _num(v, "sum")
+            try:
+                total += _num(v, "sum")
+            except TypeError:
+                if prev or not _dual(v):
+                    raise
+                again = iter(values) is not values  # an iterator goes on after v
+                out = _plain_sum(values, start) if again else _plain_sum(values, total + v)
+                return out  # type: ignore[no-any-return]  # a Dual: duck-typed
     if not prev:  # nothing to differentiate: a constant
         return Value(total)
     return _node("sum", total, tuple(prev), (1.0,) * len(prev), _NARY, None)
+
+
+def _dual(x: Any) -> bool:
+    """Is x neither a Value nor a number, but something the registry's ops apply to (forward
+    mode's `autograd.forward.Dual`)? Fused nodes then fall back to plain arithmetic."""
+    return hasattr(type(x), "__autograd_op__") and not isinstance(x, Value)
+
+
+def _plain_sum(terms: Iterable[Any], total: Any) -> Any:
+    """``total + t1 + t2 + ...``, left to right, by each operand's own ``+`` (Duals')."""
+    for t in terms:
+        total = total + t
+    return total
+
+
+def _plain_dot(ws: Sequence[Any], xs: Sequence[Any], bias: Any) -> Any:
+    """`dot` by plain arithmetic, ``w1*x1 + ... + wn*xn (+ bias)``, for forward mode's Duals."""
+    total = _plain_sum(map(mul, ws, xs), 0.0)
+    return total if bias is None else total + bias
 
 
 def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = None) -> Value:
@@ -927,7 +969,12 @@ def _dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None) -> 
         else:
             prev, local, pairs = [], [], 0
     else:  # Values and numbers mixed on one side: sort the operands pair by pair
-        wd, xd = [_data(w, "dot") for w in ws], [_data(x, "dot") for x in xs]
+        try:
+            wd, xd = [_data(w, "dot") for w in ws], [_data(x, "dot") for x in xs]
+        except TypeError:
+            if not any(map(_dual, (*ws, *xs))):
+                raise
+            return _plain_dot(ws, xs, bias)  # type: ignore[no-any-return]  # a Dual
         kinds = [(isinstance(w, Value), isinstance(x, Value)) for w, x in zip(ws, xs, strict=True)]
         both = [i for i, k in enumerate(kinds) if k == (True, True)]
         w_only = [i for i, k in enumerate(kinds) if k == (True, False)]
@@ -944,7 +991,12 @@ def _dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None) -> 
             prev.append(bias)
             local = [*local, 1.0]
         else:
-            total += _num(bias, "dot")
+            try:
+                total += _num(bias, "dot")
+            except TypeError:
+                if not _dual(bias):
+                    raise
+                return _plain_dot(ws, xs, bias)  # type: ignore[no-any-return]  # a Dual
     if not prev:  # plain numbers on both sides: a constant
         return Value(total)
     return _node("dot", total, tuple(prev), tuple(local), _NARY, pairs)
@@ -996,13 +1048,13 @@ ops.register(Op(None, None, name="dot", fused=_dot_rule, formula=("x_i", "w_i", 
 # Graph walks: iterative, never recursive, so a million-node chain is fine.
 
 
-def backward_order(root: Value, reset: bool = True) -> list[Value]:
+def backward_order(root: Value | Sequence[Value], reset: bool = True) -> list[Value]:
     """The non-leaf nodes `root` depends on, each once, root first, every node before its
     parents: the order in which `backward()` visits them. With ``reset`` (as backward does),
-    their ``.grad`` is set to 0 on the way."""
+    their ``.grad`` is set to 0 on the way. Several roots (a list) give one order for all."""
     order: list[Value] = []
     seen: set[Value] = set()
-    stack: list[Any] = [root]
+    stack: list[Any] = [root] if isinstance(root, Value) else list(reversed(root))
     pop, push = stack.pop, stack.append
     while stack:
         v = pop()
@@ -1032,17 +1084,20 @@ def backward_order(root: Value, reset: bool = True) -> list[Value]:
     return order
 
 
-def topological(root: Value) -> list[Value]:
-    """Every node `root` depends on, leaves included, each once, every node before its parents:
-    `backward_order`, then the leaves in the order they are first used as operands."""
-    order = backward_order(root, reset=False)
-    if not order:
-        return [root]
+def topological(root: Value | Sequence[Value]) -> list[Value]:
+    """Every node `root` (or each of several roots) depends on, leaves included, each once,
+    every node before its parents: `backward_order`, then the leaves in the order they are
+    first used as operands."""
+    roots = [root] if isinstance(root, Value) else list(root)
+    order = backward_order(roots, reset=False)
     leaves: dict[Value, None] = {}
     for v in reversed(order):
         for p in v.parents:
             if p._a is None:
                 leaves[p] = None
+    for r in roots:  # a root that is itself a leaf
+        if r._a is None:
+            leaves[r] = None
     return [*order, *leaves]
 
 

@@ -38,8 +38,10 @@ def test_grad_prints_the_value_and_every_partial(capsys: pytest.CaptureFixture[s
 def test_grad_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["grad", "sigmoid(w*x + b)", "w=-3", "x=2", "b=1", "--explain", "w"]) == 0
     out = capsys.readouterr().out
-    assert "∂f/∂w = ∂f/∂(w*x + b) × ∂(w*x + b)/∂w\n      = 0.006648057 × 2\n" \
-           "      = 0.013296113" in out
+    assert "∂f/∂w = ∂f/∂(w*x + b) × ∂(w*x + b)/∂(w*x) × ∂(w*x)/∂w\n" \
+           "      = 0.006648057 × 1 × 2\n      = 0.013296113" in out
+    assert "with ∂f/∂(w*x + b) = σ(w*x + b)·(1 − σ(w*x + b)) = 0.006648057\n" \
+           "     ∂(w*x)/∂w = x = 2" in out
 
 
 def test_grad_with_shared_names_and_functions(capsys: pytest.CaptureFixture[str]) -> None:
