@@ -192,7 +192,8 @@ def _path_formula(start: Value, end: Value, name: Callable[[Value], str],
     factors = []
     for node, k in found[0]:
         text = _edge_formula(node, k, name)
-        if text is None or "#" in text:
+        named = text and text.replace(name(start), "").replace(name(end), "")
+        if text is None or "#" in (named or ""):  # it may name only start, end and labels
             return None
         if text != "1":
             factors.append(text)

@@ -565,9 +565,9 @@ def check_op(
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
-) -> None:
-    """Check an op of the registry at one point, in both orders; raise `OpCheckError` naming
-    the op, the order and the input when something disagrees.
+) -> bool:
+    """Check an op of the registry at one point, in both orders: True, or `OpCheckError` naming
+    the op, the order and the input when something disagrees (as `gradcheck` does).
 
     - first order: ``backward()``'s gradient against central finite differences of the op's
       value;
@@ -613,6 +613,7 @@ def check_op(
                 (2 * eps)
             if not abs(row[m] - numeric) <= atol + rtol * abs(numeric):
                 raise fail(f"the second derivative (after {reg.params[j]})", i, row[m], numeric)
+    return True
 
 
 def _moved(xs: Sequence[float], i: int, step: float) -> list[float]:
