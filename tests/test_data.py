@@ -72,7 +72,7 @@ def test_generator_errors() -> None:
 # --- seed 004 §2.3.4: standardisation and normalisation ---------------------------------------
 
 
-def test_standardize_follows_the_seed_formula() -> None:
+def test_standardize_follows_the_tutorials_formula() -> None:
     X = [[1.0, 10.0], [2.0, 10.0], [3.0, 40.0], [6.0, 20.0]]
     Z, (mu, sigma) = standardize(X)
     assert mu == [3.0, 20.0]
@@ -86,7 +86,7 @@ def test_standardize_follows_the_seed_formula() -> None:
     assert test == [[0.0, 10.0 / sigma[1]]] and stats == (mu, sigma)
 
 
-def test_min_max_scale_follows_the_seed_formula() -> None:
+def test_min_max_scale_follows_the_tutorials_formula() -> None:
     X = [[1.0, -2.0], [3.0, 0.0], [5.0, 6.0]]
     Z, (lo, hi) = min_max_scale(X)
     assert (lo, hi) == ([1.0, -2.0], [5.0, 6.0])

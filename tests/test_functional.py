@@ -37,7 +37,7 @@ def test_newton_reaches_the_minimum_in_one_step() -> None:
     assert seed002_f(x) == 2.0
 
 
-def test_hessian_of_seed002_section_402() -> None:
+def test_hessian_of_the_tutorials_example() -> None:
     # seed 002 §4.02: f(x, y) = 2x² + 2y + 4xy
     h = hessian(lambda x, y: 2 * x**2 + 2 * y + 4 * x * y, [1.0, -2.0])
     assert h == [[4.0, 4.0], [4.0, 0.0]]

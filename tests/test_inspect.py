@@ -39,7 +39,7 @@ EXACT = ["-0.147692493", "0.595078474", "-0.007719579", "0.025367174", "0.017647
 # Seed 004
 
 
-def test_explain_w5_is_seed_004s_derivation() -> None:
+def test_explain_w5_is_the_derivation_by_hand() -> None:
     net = two_layer_sigmoid()
     e = explain(net.E_total, net.w5)
     assert [(s.start, s.end) for s in e.chain] == [
@@ -293,7 +293,7 @@ def test_top_paths_are_the_largest_ones() -> None:
 # backward_steps
 
 
-def test_steps_of_seed_004() -> None:
+def test_steps_of_the_worked_network() -> None:
     net = two_layer_sigmoid()
     steps = backward_steps(net.E_total)
     first = next(steps)
