@@ -329,21 +329,24 @@ def check_agreement(found: list[Variant], weights: dict[str, list[list[float]]],
 
 def count_nodes(variant: Variant, weights: dict[str, list[list[float]]], tokens: list[int],
                 cfg: Config) -> int | None:
-    """The nodes that one step's graph adds (leaves made for plain numbers included, as the
-    microgpt-style engine makes them; parameters excluded), or None for PyTorch."""
+    """The nodes that one step's graph adds: every node the loss depends on but the parameters
+    (leaves made for plain numbers included, as the microgpt-style engine makes them), or None
+    for PyTorch."""
     params = variant.params(weights)
     loss = gpt_loss(variant.style, params, tokens, cfg)
     if isinstance(loss, autograd.Value):
-        return len(autograd.walk(loss)) - sum(1 for _, p in flat(params))
-    if isinstance(loss, microgpt_style.Value):
-        seen, stack = {loss}, [loss]
-        while stack:
-            for c in stack.pop()._children:
+        nodes = autograd.walk(loss)
+    elif isinstance(loss, microgpt_style.Value):
+        nodes, seen = [loss], {loss}
+        for v in nodes:  # the list grows while we read it: a breadth-first walk
+            for c in v._children:
                 if c not in seen:
                     seen.add(c)
-                    stack.append(c)
-        return len(seen) - sum(1 for _, p in flat(params))
-    return None
+                    nodes.append(c)
+    else:
+        return None
+    leaves = {id(p) for _, p in flat(params)}
+    return sum(1 for v in nodes if id(v) not in leaves)
 
 
 def adam_update(weights: dict[str, list[list[float]]]) -> Callable[[], None]:
