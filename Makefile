@@ -2,6 +2,7 @@
 #
 #   make demo    set everything up, then run the demo
 #   make test    set everything up, then run the tests (and notebooks, if any)
+#   make test-all the same, after installing what skipped tests need (torch, Chromium)
 #
 # Every target that needs the virtual environment depends on `setup`, which runs
 # scripts/setup.sh. That script is idempotent and returns almost immediately
@@ -16,14 +17,18 @@ CLI    := $(VENV)/bin/autograd
 export VENV
 
 # Lint only the source folders that exist (empty folders are not in git).
-LINT_DIRS := $(wildcard autograd tests bench)
+LINT_DIRS := $(wildcard autograd tests bench scripts)
 
-.PHONY: help setup demo test lint svg bench clean distclean
+.PHONY: help setup demo test test-all notebooks docs lint hooks svg bench clean distclean
 
 help:
 	@echo "make demo       set up (if needed) and run the demo"
 	@echo "make test       set up (if needed) and run tests/ plus notebooks/*.ipynb"
+	@echo "make test-all   install torch, Chromium and Playwright, then run every test"
+	@echo "make notebooks  open notebooks/ in JupyterLab (installed into .venv if missing)"
+	@echo "make docs       build the documentation site into site/ (strict)"
 	@echo "make lint       ruff + mypy --strict"
+	@echo "make hooks      run ruff and mypy before every commit (pre-commit)"
 	@echo "make svg        regenerate the SVG figures in docs/img"
 	@echo "make bench      run the benchmarks"
 	@echo "make setup      create .venv, install the package and Graphviz"
@@ -37,30 +42,68 @@ demo: setup
 	$(CLI) demo
 
 # Notebooks are passed to nbmake only when there are some: with none, pytest
-# would be asked to collect a path that does not exist.
+# would be asked to collect a path that does not exist. -rs lists why tests were
+# skipped; tests/conftest.py then counts them and names `make test-all`.
 test: setup
+	@if command -v chromium >/dev/null 2>&1 && $(PY) -c 'import playwright' 2>/dev/null; then \
+		echo "browser tests: chromium and playwright found, tests/test_page.py runs them"; \
+	else \
+		echo "browser tests: SKIPPED, chromium or playwright is not installed" \
+			"(apt-get install chromium; $(PY) -m pip install playwright; see README)"; \
+	fi
 	@set -- notebooks/*.ipynb; \
 	if [ -e "$$1" ]; then \
-		echo "$(PY) -m pytest tests --nbmake $$*"; \
-		$(PY) -m pytest tests --nbmake "$$@"; \
+		echo "$(PY) -m pytest -rs tests --nbmake $$*"; \
+		$(PY) -m pytest -rs tests --nbmake "$$@"; \
 	else \
-		echo "$(PY) -m pytest tests   (no notebooks/*.ipynb yet)"; \
-		$(PY) -m pytest tests; \
+		echo "$(PY) -m pytest -rs tests   (no notebooks/*.ipynb yet)"; \
+		$(PY) -m pytest -rs tests; \
 	fi
+
+# Everything: first what `make test` skips tests without (the torch extra, Chromium
+# and Playwright for the browser tests), then the same tests.
+test-all: setup
+	@bash scripts/install-test-extras.sh
+	@$(MAKE) --no-print-directory test
+
+# JupyterLab on notebooks/ (installed into .venv the first time). Extra options go
+# to jupyter lab, e.g. make notebooks LAB_ARGS="--no-browser --port 8889". As root
+# (a container) Jupyter refuses to start without --allow-root.
+LAB_ARGS ?=
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+notebooks: setup
+	@[ -x $(VENV)/bin/jupyter-lab ] || { \
+		echo "installing JupyterLab into $(VENV) (the [lab] extra)"; \
+		$(PY) -m pip install --quiet -e '.[notebooks,lab]'; }
+	$(VENV)/bin/jupyter lab $(LAB_ROOT) $(LAB_ARGS) notebooks
+
+# The documentation site into site/, in strict mode: a broken link or API reference
+# fails the build. The [docs] extra is installed into .venv the first time.
+# NO_MKDOCS_2_WARNING silences the Material theme's banner about its successor.
+docs: setup
+	@$(PY) -c 'import mkdocs, material, mkdocstrings_handlers.python' 2>/dev/null || { \
+		echo "installing MkDocs into $(VENV) (the [docs] extra)"; \
+		$(PY) -m pip install --quiet -e '.[docs]'; }
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict -d site
 
 lint: setup
 	$(PY) -m ruff check $(LINT_DIRS)
 	$(PY) -m mypy --strict autograd
 
+# Git hooks: pre-commit runs ruff and mypy (from .venv) on every commit.
+hooks: setup
+	@[ -x $(VENV)/bin/pre-commit ] || $(PY) -m pip install --quiet pre-commit
+	$(VENV)/bin/pre-commit install
+
 svg: setup
 	$(CLI) svgs docs/img
 
 bench: setup
-	$(PY) -m pip install --quiet torch==2.13.0 -e '.[torch,bench]'
+	$(PY) -m pip install --quiet -e '.[torch,bench]'
 	$(PY) bench/run.py
 
 clean:
-	rm -rf build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf build dist site *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
 	find . -path ./$(VENV) -prune -o \
 		\( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -print0 \
 		| xargs -0 rm -rf

@@ -22,21 +22,29 @@ from .engine import (
     topological,
     walk,
 )
-from .functional import derivative, grad, gradient, hessian
+from .forward import Dual
+from .functional import derivative, grad, gradient, hessian, jacobian, jvp, vjp
 from .gradcheck import GradcheckError, gradcheck
 from .inspect import Explanation, Step, backward_steps, explain, tree
 from .nn import load, save
 from .ops import op
-from .viz import draw, save_svg
+from .page import save_html, show
+from .text import get_printoptions, set_printoptions
+from .viz import GraphTooLargeError, GraphvizNotFoundError, RenderTimeoutError, draw, save_svg
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
+"""The version of autograd-scalar; pyproject.toml reads it from here."""
 
 __all__ = [
     "AnomalyError",
     "DomainError",
+    "Dual",
     "Explanation",
     "GradcheckError",
+    "GraphTooLargeError",
+    "GraphvizNotFoundError",
     "PoleError",
+    "RenderTimeoutError",
     "Step",
     "Value",
     "backprop",
@@ -49,8 +57,11 @@ __all__ = [
     "explain",
     "grad",
     "gradcheck",
+    "get_printoptions",
     "gradient",
     "hessian",
+    "jacobian",
+    "jvp",
     "is_anomaly_enabled",
     "is_grad_enabled",
     "linear",
@@ -61,9 +72,13 @@ __all__ = [
     "op",
     "ops",
     "save",
+    "save_html",
     "save_svg",
+    "set_printoptions",
+    "show",
     "sum",
     "topological",
     "tree",
+    "vjp",
     "walk",
 ]

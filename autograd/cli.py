@@ -13,18 +13,26 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import difflib
+import io
 import math
+import os
 import sys
+import tokenize
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .engine import Value, no_grad
+from .engine import sum as engine_sum
 from .examples import TwoLayerSigmoid
 from .files import check_target, write_atomic
 from .inspect import backward_steps, explain, fmt
 from .ops import Op, registered
+from .viz import graph_format
 
 __all__ = ["ExpressionError", "demo", "evaluate", "main"]
 
@@ -137,24 +145,97 @@ def evaluate(text: str, values: dict[str, float]) -> tuple[Value | float, dict[s
 
     Returns (the result, the variables). Intermediate nodes are labeled with their source text
     when it is short (``w*x + b``), so that `explain` and the graphs read like the expression.
-    Raises `ExpressionError` for refused constructs, unknown names, missing or unused values;
-    the engine's own errors (DomainError, ZeroDivisionError, OverflowError) pass through.
+    A sum too long for Python's parser (thousands of terms) is read term by term into one
+    `autograd.sum` node. Raises `ExpressionError` for refused constructs, unknown names, missing
+    or unused values; the engine's own errors (DomainError, ZeroDivisionError...) pass through.
     """
+    terms = _parse(text.strip())
+    for _, tree, source in terms:  # first refuse what is not allowed, anywhere
+        todo: list[ast.AST] = [tree]
+        while todo:
+            todo.extend(_parts(todo.pop(), source))
+    variables = _variables(terms, values)
+    results = [(sign, _evaluate(tree, source, variables)) for sign, tree, source in terms]
+    if len(results) == 1:
+        return results[0][1], variables
+    signed = [x if sign > 0 else -x for sign, x in results]
+    if any(isinstance(x, Value) for x in signed):
+        return engine_sum(signed), variables
+    return math.fsum(x for x in signed if not isinstance(x, Value)), variables
+
+
+MAX_TERM_DEPTH = 1000
+"""Python's parser reads an expression nested about this deep; sums may be longer, term by
+term."""
+
+
+def _parse(text: str) -> list[tuple[int, ast.expr, str]]:
+    """The expression as (sign, tree, its source) terms: one term, or, when the parser cannot
+    read it whole, the terms of its top-level sum."""
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        return [(1, _tree(text), text)]
+    except (RecursionError, MemoryError):
+        pass
+    terms = _flat_terms(text)
+    try:
+        return [(sign, _tree(part.strip()), part.strip()) for sign, part in terms] \
+            if terms else []
+    except (RecursionError, MemoryError):
+        pass
+    raise ExpressionError(f"the expression is too long to read ({len(text):,} characters): a "
+                          "sum may have any number of terms, but a single term can nest at "
+                          f"most about {MAX_TERM_DEPTH:,} levels deep")
+
+
+def _tree(text: str) -> ast.expr:
+    try:
+        return ast.parse(text, mode="eval").body
     except SyntaxError as e:
         shown = text if len(text) <= 60 else text[:57] + "..."
         raise ExpressionError(f"not a valid expression: {e.msg}: {shown!r}") from None
-    except (RecursionError, MemoryError):
-        raise ExpressionError("the expression is nested too deeply") from None
-    todo: list[ast.AST] = [tree.body]  # first refuse what is not allowed, anywhere
-    while todo:
-        todo.extend(_parts(todo.pop(), text))
-    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    called = {n.func for n in ast.walk(tree) if isinstance(n, ast.Call)}
-    for n in ast.walk(tree):
-        if isinstance(n, ast.Name) and n.id in FUNCTIONS and n not in called:
-            raise ExpressionError(f"{n.id} is a function: call it, as in {n.id}(x)")
+
+
+def _flat_terms(text: str) -> list[tuple[int, str]] | None:
+    """Split at the + and - that stand between terms at the top level; None if the text
+    cannot be tokenized."""
+    terms: list[tuple[int, str]] = []
+    depth, sign, start, previous = 0, 1, 0, ""
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.OP and tok.string in "([{":
+                depth += 1
+            elif tok.type == tokenize.OP and tok.string in ")]}":
+                depth -= 1
+            elif (tok.type == tokenize.OP and tok.string in "+-" and depth == 0
+                  and previous in ("operand", ")")):
+                at = offsets[tok.start[0] - 1] + tok.start[1]
+                terms.append((sign, text[start:at]))
+                sign, start = (1 if tok.string == "+" else -1), at + 1
+            if tok.type in (tokenize.NAME, tokenize.NUMBER):
+                previous = "operand"
+            elif tok.type == tokenize.OP:
+                previous = tok.string
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    terms.append((sign, text[start:]))
+    return terms
+
+
+def _variables(terms: list[tuple[int, ast.expr, str]],
+               values: dict[str, float]) -> dict[str, Value]:
+    """Check the names against the values given; a leaf Value per variable."""
+    names: set[str] = set()
+    for _, tree, _ in terms:
+        called = {n.func for n in ast.walk(tree) if isinstance(n, ast.Call)}
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Name):
+                if n.id in FUNCTIONS and n not in called:
+                    raise ExpressionError(f"{n.id} is a function: call it, as in {n.id}(x)")
+                names.add(n.id)
     names -= set(FUNCTIONS)
     for name in sorted(names & set(CONSTANTS) & set(values)):
         raise ExpressionError(f"{name} is a constant ({CONSTANTS[name]!r}); pick another name")
@@ -166,11 +247,13 @@ def evaluate(text: str, values: dict[str, float]) -> tuple[Value | float, dict[s
     unused = [k for k in values if k not in names]
     if unused:
         raise ExpressionError("the expression does not use " + ", ".join(unused))
-    variables = {k: Value(x, k) for k, x in values.items()}
+    return {k: Value(x, k) for k, x in values.items()}
 
-    # Post-order walk with an explicit stack: deep expressions need no recursion.
+
+def _evaluate(tree: ast.expr, text: str, variables: dict[str, Value]) -> Value | float:
+    """A post-order walk with an explicit stack: deep expressions need no recursion."""
     results: list[Value | float] = []
-    stack: list[tuple[ast.AST, int]] = [(tree.body, -1)]
+    stack: list[tuple[ast.AST, int]] = [(tree, -1)]
     while stack:
         node, arity = stack.pop()
         if arity < 0:
@@ -181,7 +264,16 @@ def evaluate(text: str, values: dict[str, float]) -> tuple[Value | float, dict[s
         args = results[len(results) - arity:]
         del results[len(results) - arity:]
         results.append(_apply(node, args, variables, text))
-    return results[0], variables
+    return results[0]
+
+
+def _short_source(text: str, node: ast.AST, limit: int = 40) -> str | None:
+    """The node's source when it is at most `limit` characters (checked before slicing)."""
+    start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+    if start is None or end is None or getattr(node, "lineno", 0) != getattr(
+            node, "end_lineno", -1) or end - start > limit:
+        return None
+    return ast.get_source_segment(text, node)
 
 
 def _apply(node: ast.AST, args: list[Value | float], variables: dict[str, Value],
@@ -191,8 +283,7 @@ def _apply(node: ast.AST, args: list[Value | float], variables: dict[str, Value]
         assert isinstance(node.value, (int, float))  # checked by _parts
         number = float(node.value) if abs(node.value) < 2**1024 else math.inf
         if not math.isfinite(number):
-            source = ast.get_source_segment(text, node)
-            shown = source if source and len(source) <= 30 else "here"
+            shown = _short_source(text, node, 30) or "here"
             raise ExpressionError(f"the number {shown} is too large for a float")
         return number
     if isinstance(node, ast.Name):
@@ -206,8 +297,8 @@ def _apply(node: ast.AST, args: list[Value | float], variables: dict[str, Value]
         op = FUNCTIONS[node.func.id]
     result: Value | float = op(*args)  # the registry's op: on Values a node, on numbers a float
     if isinstance(result, Value) and not result.label:
-        source = ast.get_source_segment(text, node)
-        if source and len(source) <= 40:
+        source = _short_source(text, node)
+        if source:
             result.label = source
     return result
 
@@ -225,7 +316,7 @@ def _assignments(items: Sequence[str]) -> dict[str, float]:
     values: dict[str, float] = {}
     for item in items:
         name, eq, number = item.partition("=")
-        name = name.strip()
+        name = unicodedata.normalize("NFKC", name.strip())  # as Python reads names: ℌ is H
         if not eq or not name.isidentifier():
             raise ExpressionError(f"expected NAME=NUMBER, got {item!r}")
         if name in FUNCTIONS:
@@ -243,22 +334,33 @@ def _assignments(items: Sequence[str]) -> dict[str, float]:
 
 
 def cmd_grad(args: argparse.Namespace) -> int:
+    try:  # before any work: a path that cannot be written is refused
+        if args.svg is not None:
+            check_target(args.svg, "--svg")
+            graph_format(args.svg)
+        if args.html is not None:
+            check_target(args.html, "--html")
+    except (OSError, ValueError) as e:
+        print(f"autograd grad: {e}", file=sys.stderr)
+        return 2
     try:
         values = _assignments(args.values)
         result, variables = evaluate(args.expression, values)
         if args.explain is not None and args.explain not in variables:
             raise ExpressionError(f"--explain {args.explain}: not one of the variables "
                                   f"({', '.join(variables) or 'none'})")
-    except ExpressionError as e:
+    except (ExpressionError, OSError) as e:
         print(f"autograd grad: {e}", file=sys.stderr)
         return 2
     except (ArithmeticError, ValueError, TypeError) as e:  # the engine's errors name the op
         print(f"autograd grad: {e}", file=sys.stderr)
         return 1
     expression = " ".join(args.expression.split())
+    if len(expression) > 200:
+        expression = expression[:199] + "…"
     if not isinstance(result, Value):
         print(f"f = {expression} = {fmt(result)}   (no variables: nothing to differentiate)")
-        return 0
+        return _finite_or_exit("f", result)
     if not result.is_leaf and (not result.label or result.label == expression):
         result.label = "f"
     given = ", ".join(f"{k} = {fmt(v.data)}" for k, v in variables.items())
@@ -266,21 +368,51 @@ def cmd_grad(args: argparse.Namespace) -> int:
     result.backward()
     for name, v in variables.items():
         print(f"∂f/∂{name} = {fmt(v.grad)}")
+    bad = _finite_or_exit("f", result.data) or next(
+        (_finite_or_exit(f"∂f/∂{k}", v.grad) for k, v in variables.items()
+         if not math.isfinite(v.grad)), 0)
+    if bad:
+        return bad
     if args.explain is not None:
         print()
         print(explain(result, variables[args.explain]))
-    if args.svg is not None:
+    if args.svg is not None and _draw_to(result, args.svg):
+        return 1
+    if args.html is not None:
         try:
-            from .viz import save_svg
-        except ImportError as e:
-            print(f"autograd grad: cannot draw: {e}", file=sys.stderr)
+            from .page import save_html
+
+            save_html(result, args.html)
+        except Exception as e:  # noqa: BLE001 - the page needs Graphviz's dot program
+            print(f"autograd grad: cannot write {args.html}: {e}", file=sys.stderr)
             return 1
-        try:
-            save_svg(result, args.svg)
-        except Exception as e:  # noqa: BLE001 - rendering needs Graphviz's dot program
-            print(f"autograd grad: cannot write {args.svg}: {e}", file=sys.stderr)
-            return 1
-        print(f"graph written to {args.svg}")
+        print(f"step-through page written to {args.html} (open it in a browser)")
+    return 0
+
+
+def _finite_or_exit(what: str, x: float) -> int:
+    """0 for a finite number; else say so on stderr and give the exit code 1 (every
+    non-finite result is reported the same way: an overflow, or a domain edge)."""
+    if math.isfinite(x):
+        return 0
+    print(f"autograd grad: {what} is {x!r}, not a finite number (an overflow, or an edge of an "
+          "op's domain); run it in Python with autograd.detect_anomaly() to find the op",
+          file=sys.stderr)
+    return 1
+
+
+def _draw_to(result: Value, path: str) -> int:
+    try:
+        from .viz import save_svg
+    except ImportError as e:
+        print(f"autograd grad: cannot draw: {e}", file=sys.stderr)
+        return 1
+    try:
+        save_svg(result, path)
+    except Exception as e:  # noqa: BLE001 - rendering needs Graphviz's dot program
+        print(f"autograd grad: cannot write {path}: {e}", file=sys.stderr)
+        return 1
+    print(f"graph written to {path}")
     return 0
 
 
@@ -438,7 +570,22 @@ def _demo_pictures(out: Path, net: TwoLayerSigmoid, score: Value, sample: list[V
             write_atomic(dot_file, draw(root, **options).source.encode("utf-8"),
                          what="autograd demo", make_folders=True)
             print(f"wrote {dot_file} (no SVG: {e})")
+    _demo_page(out, net, roles)
     print(f"\nOutput folder: {out.resolve()}")
+
+
+def _demo_page(out: Path, net: TwoLayerSigmoid, roles: dict[str, Any]) -> None:
+    """The step-through page of the two-layer network, next to the pictures."""
+    from .page import save_html
+    from .viz import GraphvizNotFoundError
+
+    try:
+        save_html(net.E_total, out / "two_layer.html", rankdir="TB", **roles)
+    except GraphvizNotFoundError as e:
+        print(f"no two_layer.html (the step-through page): {e}")
+        return
+    print(f"wrote {out / 'two_layer.html'} (open it in a browser: backpropagation step by "
+          "step, with → and ←)")
 
 
 def _ascii_map(model: Callable[[list[float]], Any], X: Sequence[Sequence[float]],
@@ -462,6 +609,8 @@ def _ascii_map(model: Callable[[list[float]], Any], X: Sequence[Sequence[float]]
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="autograd", description="A minimal scalar autograd engine that shows its work.")
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {__version__} (autograd-scalar)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = sub.add_parser(
         "grad", help="evaluate an expression and print its partial derivatives",
@@ -472,11 +621,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("values", nargs="*", metavar="NAME=NUMBER")
     p.add_argument("--explain", metavar="NAME", help="show the chain rule for d f / d NAME")
     p.add_argument("--svg", metavar="PATH", help="draw the graph into an SVG file")
+    p.add_argument("--html", metavar="PATH",
+                   help="write the step-through page (backward, one node at a time) into an "
+                   "HTML file")
     p.set_defaults(run=cmd_grad)
     p = sub.add_parser("demo", help="the two-layer network worked by hand, by the engine; "
                        "then training", description="Walk through backpropagation on the "
                        "two-layer sigmoid network worked by hand, train a small MLP, and write "
-                       "SVG graphs.")
+                       "SVG graphs and the step-through page.")
     p.add_argument("--out", default="autograd-demo", metavar="DIR",
                    help="folder for the SVG files (default: autograd-demo)")
     p.set_defaults(run=cmd_demo)
@@ -487,8 +639,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _safe_output() -> None:
-    """Terminals that cannot print ∂ or × get a replacement character, not a crash."""
+    """Terminals that cannot print ∂ or × get a replacement character, not a crash; a closed
+    stream (None) is left alone."""
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:
+            continue
         try:
             "∂×→…−↑├".encode(stream.encoding or "ascii")
         except (UnicodeEncodeError, LookupError):
@@ -497,21 +652,44 @@ def _safe_output() -> None:
                 reconfigure(errors="replace")
 
 
+_TAKES_A_VALUE = ("--explain", "--svg", "--html", "--out")
+
+
+def _keep_expressions(argv: list[str]) -> list[str]:
+    """``autograd grad -x*2 x=1``: an argument starting with "-" is an expression or a value,
+    not an option; option values are kept as given (``--svg -out.svg``)."""
+    out: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg == "--":
+            out.append(arg)
+            out.extend(args)
+            break
+        if arg in _TAKES_A_VALUE:
+            value = next(args, None)
+            out.append(arg if value is None else f"{arg}={value}")
+        elif arg.startswith("-") and arg not in ("-h", "--help") and \
+                not arg.startswith(tuple(f"{o}=" for o in _TAKES_A_VALUE)):
+            out.append(" " + arg)
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     _safe_output()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["grad"]:  # "-x*2" is an expression, not an option argparse should reject
-        for i, arg in enumerate(argv[1:], 1):
-            if arg == "--":
-                break
-            if arg.startswith("-") and arg not in ("-h", "--help") and \
-                    not arg.startswith(("--explain", "--svg")):
-                argv[i] = " " + arg
+    if argv[:1] == ["grad"]:
+        argv = ["grad", *_keep_expressions(argv[1:])]
     try:
         args = _parser().parse_args(argv)
     except SystemExit as e:  # usage errors (2) and --help (0) as a return value
         return e.code if isinstance(e.code, int) else 2
-    code: int = args.run(args)
+    try:
+        code: int = args.run(args)
+    except BrokenPipeError:  # `autograd demo | head`: the reader left; stop quietly
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return code
-

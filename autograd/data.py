@@ -52,8 +52,24 @@ def _is_number(x: object) -> bool:
 
 
 def _check_noise(noise: object, op: str) -> None:
-    if not _is_number(noise) or not noise >= 0.0:  # type: ignore[operator]
-        raise ValueError(f"{op}: noise must be a number >= 0, not {noise!r}")
+    if not _is_number(noise) or not 0.0 <= noise < math.inf:  # type: ignore[operator]
+        raise ValueError(f"{op}: noise must be a finite number >= 0, not {noise!r}")
+
+
+def _check_stats(stats: tuple[Sequence[float], Sequence[float]], op: str,
+                 names: tuple[str, str]) -> tuple[list[float], list[float]]:
+    """Statistics passed back in (for test data): two lists of finite numbers of one length."""
+    if not isinstance(stats, (tuple, list)) or len(stats) != 2:
+        raise ValueError(f"{op}: stats must be a pair ({names[0]}, {names[1]}) as {op} returns it")
+    first, second = list(stats[0]), list(stats[1])
+    if len(first) != len(second):
+        raise ValueError(f"{op}: {names[0]} has {len(first)} entries but {names[1]} has "
+                         f"{len(second)}")
+    for name, column in zip(names, (first, second), strict=True):
+        for j, x in enumerate(column):
+            if not _is_number(x) or not math.isfinite(x):
+                raise ValueError(f"{op}: {name}[{j}] = {x!r} is not a finite number")
+    return [float(x) for x in first], [float(x) for x in second]
 
 
 def _linspace(start: float, stop: float, n: int, endpoint: bool = True) -> list[float]:
@@ -167,7 +183,7 @@ def standardize(X: Sequence[Sequence[float]],
         sigma = [math.sqrt(math.fsum((x - m) ** 2 for x in c) / len(c)) for c, m in zip(
             cols, mu, strict=True)]
         stats = (mu, [s if s > 0.0 else 1.0 for s in sigma])
-    mean, std = list(stats[0]), list(stats[1])
+    mean, std = _check_stats(stats, "standardize", ("mu", "sigma"))
     if any(not s > 0.0 for s in std):
         raise ValueError(f"standardize: standard deviations must be > 0, got {std}")
     return _apply(X, mean, std, "standardize"), (mean, std)
@@ -185,8 +201,8 @@ def min_max_scale(X: Sequence[Sequence[float]],
     if stats is None:
         cols = _columns(X, "min_max_scale")
         stats = ([min(c) for c in cols], [max(c) for c in cols])
-    lo, hi = list(stats[0]), list(stats[1])
-    if len(lo) != len(hi) or any(not h >= l for l, h in zip(lo, hi, strict=False)):
+    lo, hi = _check_stats(stats, "min_max_scale", ("min", "max"))
+    if any(not h >= l for l, h in zip(lo, hi, strict=False)):
         raise ValueError("min_max_scale: expected (min, max) lists with max >= min")
     span = [h - l if h > l else 1.0 for l, h in zip(lo, hi, strict=True)]
     return _apply(X, lo, span, "min_max_scale"), (lo, hi)

@@ -30,23 +30,27 @@ import sys
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from operator import mul
-from typing import Any, TypeVar, Union
+from typing import Any, NamedTuple, TypeVar, Union
 
 from . import math as amath
 from . import ops
 from .ops import DomainError, Op, PoleError, lookup, number
+from .text import fmt
 
 __all__ = [
     "AnomalyError",
     "DomainError",
     "Operand",
     "PoleError",
+    "RemovableHandle",
     "Value",
+    "Visit",
     "apply",
     "backprop",
     "backward_order",
     "detect_anomaly",
     "dot",
+    "float_partials",
     "is_anomaly_enabled",
     "is_grad_enabled",
     "linear",
@@ -68,6 +72,8 @@ _num = number
 
 class AnomalyError(FloatingPointError):
     """Raised under `detect_anomaly()` when a value or gradient becomes NaN or infinite."""
+
+    __module__ = "autograd"  # tracebacks name it as users import it: autograd.AnomalyError
 
 
 # ---------------------------------------------------------------------------------------------
@@ -493,7 +499,7 @@ class Value:
     def __repr__(self) -> str:
         extra = f", label={self.label!r}" if self.label else ""
         extra += f", op={self.op!r}" if self.op else ""
-        return f"Value(data={self.data:.4g}, grad={self.grad:.4g}{extra})"
+        return f"Value(data={fmt(self.data)}, grad={fmt(self.grad)}{extra})"
 
     # -- gradients -----------------------------------------------------------------------------
 
@@ -503,20 +509,17 @@ class Value:
         ``grad`` seeds d self / d self (PyTorch's ``gradient`` argument). Gradients of leaves
         accumulate across calls, as in PyTorch: call `zero_grad()` (or a module's / optimizer's
         ``zero_grad()``) between steps. A non-leaf's ``.grad`` holds the result of the latest
-        backward pass through it.
+        backward pass through it. Hooks (`register_hook`) run as each gradient is complete.
         """
         seed = _num(grad, "backward")
+        if _HOOKS or _mode.get() & _ANOMALY:  # the generic walk, on a table of its own
+            _backward_on_a_table(self, seed, checked=is_anomaly_enabled())
+            return
         if self._a is None:  # a leaf: d self / d self
             self.grad += seed
             return
         order = backward_order(self)
         self.grad = seed
-        if is_anomaly_enabled():
-            if not _isfinite(seed):
-                raise AnomalyError(f"backward: the seed gradient is {seed!r}")
-            for _ in backprop(order, None, checked=True):
-                pass
-            return
         for v in order:
             g = v.grad
             if g == 0.0:
@@ -532,6 +535,34 @@ class Value:
                 a.grad += v._da * g
                 b.grad += v._db * g
 
+    def _backward(self) -> None:
+        """micrograd's per-node step, as its lecture calls it by hand (``o.grad = 1.0;
+        o._backward(); n._backward(); ...``): add local derivative × this node's grad into each
+        parent's grad. A leaf has nothing to do. `backward()` does all of them in order."""
+        g = self.grad
+        for p, d in zip(self.parents, self.local_grads, strict=True):
+            p.grad += d * g
+
+    @property
+    def hooks(self) -> tuple[Callable[[Any], Any], ...]:
+        """The functions registered with `register_hook`, in the order they run."""
+        return tuple(_HOOKS.get(self, ()))
+
+    def register_hook(self, fn: Callable[[Any], Any]) -> RemovableHandle:
+        """Call ``fn(grad)`` when this Value's gradient is complete in a backward pass
+        (`backward`, `autograd.backward_steps`, `autograd.grad`), PyTorch's semantics: a
+        return value other than None replaces the gradient, the one that flows on to the
+        parents (and, for a leaf, the one added into ``.grad``). Returns a handle whose
+        ``remove()`` (or a ``with`` block) takes the hook off again.
+
+        The hook holds this Value, and so its graph, until it is removed.
+        """
+        if not callable(fn):
+            raise TypeError(f"register_hook: expected a function of the gradient, not "
+                            f"{type(fn).__name__}")
+        _HOOKS.setdefault(self, []).append(fn)
+        return RemovableHandle(self, fn)
+
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0 on this Value and every Value it depends on."""
         for v in walk(self):
@@ -541,10 +572,150 @@ class Value:
         """A new leaf with the same data and label, cut from this graph."""
         return Value(self.data, self.label)
 
+    # -- copies and pickles: the graph is walked without recursion --------------------------
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        """A copy of the whole graph below this Value (data, grad, label, op, parents, local
+        derivatives), made node by node: a graph a million nodes deep is fine."""
+        for v in reversed(topological(self)):  # parents before children
+            if id(v) not in memo:
+                memo[id(v)] = _copied(v, memo)
+        return memo[id(self)]  # type: ignore[no-any-return]
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        """Pickle the graph below this Value as flat records (no recursion, whatever its
+        depth); leaves are pickled as themselves, so a leaf shared by several pickled graphs
+        stays one object."""
+        if self._a is None:
+            return (_leaf, (self.data, self.grad, self.label, self._db))
+        nodes = topological(self)  # the root first, the leaves last
+        leaves = [v for v in nodes if v._a is None]
+        index = {v: i for i, v in enumerate(leaves)}
+        records = []
+        for v in reversed(nodes[: len(nodes) - len(leaves)]):  # parents before children
+            index[v] = len(index)
+            records.append(_record(v, index))
+        return (_rebuild, (leaves, records))
+
     @staticmethod
     def __autograd_op__(op: Op, args: Sequence[Any]) -> Value:
         """How a registry op applies to Values: `apply` (see `autograd.ops`)."""
         return apply(op, args)
+
+
+def _copied(v: Value, memo: dict[int, Any]) -> Value:
+    """A copy of node v whose parents (already in `memo`) are replaced by their copies."""
+    import copy
+
+    c: Value = _new(Value)
+    c.data, c.grad, c.label, c.op, c._da = v.data, v.grad, v.label, v.op, v._da
+    a, b, db = v._a, v._b, v._db
+    if a is None:  # a leaf: its owner is copied too (a model's parameters stay in it)
+        c._a = c._b = None
+        c._db = copy.deepcopy(db, memo)
+        return c
+    c._a = tuple(memo[id(p)] for p in a) if b is _NARY else memo[id(a)]
+    c._b = b if b is None or b is _NARY else memo[id(b)]
+    if type(db) is tuple:  # a generic n-ary op keeps its call: Values in it are parents
+        db = tuple(memo[id(x)] if isinstance(x, Value) else x for x in db)
+    c._db = db
+    return c
+
+
+def _record(v: Value, index: dict[Value, int]) -> tuple[Any, ...]:
+    """One node for pickling: its fields, parents as indices into the nodes made before it."""
+    a, b, db = v._a, v._b, v._db
+    parents = [index[p] for p in a] if b is _NARY else [index[a]] + ([] if b is None else
+                                                                   [index[b]])
+    if type(db) is tuple:
+        db = tuple(("node", index[x]) if isinstance(x, Value) else x for x in db)
+    kind = "nary" if b is _NARY else "pair" if b is not None else "one"
+    return (v.data, v.grad, v.label, v.op, kind, parents, v._da, db)
+
+
+def _leaf(data: float, grad: float, label: str, owner: Any) -> Value:
+    v = Value(data, label, owner)
+    v.grad = grad
+    return v
+
+
+def _rebuild(leaves: list[Value], records: list[tuple[Any, ...]]) -> Value:
+    """The graph `__reduce_ex__` flattened, rebuilt; the last record is the root."""
+    made: list[Value] = list(leaves)
+    for data, grad, label, op, kind, parents, da, db in records:
+        v: Value = _new(Value)
+        v.data, v.grad, v.label, v.op, v._da = data, grad, label, op, da
+        ps = [made[i] for i in parents]
+        if kind == "nary":
+            v._a, v._b = tuple(ps), _NARY
+        else:
+            v._a, v._b = ps[0], (ps[1] if kind == "pair" else None)
+        if type(db) is tuple:
+            db = tuple(made[x[1]] if type(x) is tuple and x[:1] == ("node",) else x for x in db)
+        v._db = db
+        made.append(v)
+    return made[-1]
+
+
+_HOOKS: dict[Value, list[Callable[[Any], Any]]] = {}  # Value -> its hooks, in order
+
+
+class RemovableHandle:
+    """What `Value.register_hook` returns: ``remove()`` takes the hook off (again is fine)."""
+
+    __slots__ = ("_value", "_fn")
+
+    def __init__(self, value: Value, fn: Callable[[Any], Any]) -> None:
+        self._value, self._fn = value, fn
+
+    def remove(self) -> None:
+        hooks = _HOOKS.get(self._value, [])
+        if self._fn in hooks:
+            hooks.remove(self._fn)
+        if not hooks:
+            _HOOKS.pop(self._value, None)
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+
+def _run_hooks(v: Value, g: Any) -> Any:
+    """v's gradient g after its hooks (each may replace it)."""
+    for fn in list(_HOOKS.get(v, ())):
+        out = fn(g)
+        if out is None:
+            continue
+        if not isinstance(out, Value) and (isinstance(out, bool) or
+                                           not isinstance(out, (int, float))):
+            raise TypeError(f"hook {getattr(fn, '__name__', fn)!r} on {_describe(v)} returned "
+                            f"{type(out).__name__}; a hook returns a number or None")
+        g = out if isinstance(out, Value) else float(out)
+    return g
+
+
+def _backward_on_a_table(root: Value, seed: float, checked: bool) -> None:
+    """`backward()` by the generic walk, with hooks and, when `checked`, anomaly checks: the
+    gradients go into a table first, then into ``.grad`` (leaves accumulate)."""
+    if checked and not _isfinite(seed):
+        raise AnomalyError(f"backward: the seed gradient is {seed!r} (from {_describe(root)})")
+    if root._a is None:
+        root.grad += _run_hooks(root, seed) if root in _HOOKS else seed
+        return
+    nodes = topological(root)
+    order = [v for v in nodes if v._a is not None]
+    leaves = [v for v in nodes if v._a is None]
+    hooked = [v for v in leaves if v in _HOOKS]
+    table: dict[Value, Any] = {v: v.grad for v in leaves if v not in _HOOKS}
+    table[root] = seed
+    for _ in backprop([*order, *hooked], table, checked=checked, hooks=True):
+        pass
+    for v in order:
+        v.grad = table.get(v, 0.0)
+    for v in leaves:
+        v.grad = v.grad + table.get(v, 0.0) if v in _HOOKS else table[v]
 
 
 _LOG = ops.get("log")  # autograd.math.log chooses between log and log_base; this is the op
@@ -633,6 +804,16 @@ def _partials(op: Op, xs: Sequence[float], out: float, args: Sequence[Any]) -> l
     return partials
 
 
+def float_partials(op: Op, xs: Sequence[float], out: float) -> list[float]:
+    """The op's partial derivatives at the floats `xs` (`out` its value there) as floats, as
+    the Value path computes them: IEEE's inf where the rule divides by zero at a domain edge
+    (``sqrt'(0)``). Forward mode (`autograd.forward`) reads them."""
+    try:
+        return [_as_float(op, d) for d in op.partials(xs, out)]
+    except (ArithmeticError, ValueError):
+        return _at_edge(op, xs, out)
+
+
 def _at_edge(op: Op, xs: Sequence[float], out: float) -> list[float]:
     """The rule at floats where float arithmetic raised: run on throwaway Values in the IEEE
     mode (no graph, no anomaly checks: these are not the user's ops)."""
@@ -700,14 +881,19 @@ def rule_locals(v: Value) -> tuple[Value | float, ...]:
 
 
 def _split(items: Sequence[Any], op: str) -> tuple[list[float] | None, bool]:
-    """(data of items, are they all Values?) or (None, False) when Values and numbers mix."""
+    """(data of items, are they all Values?) or (None, False) when Values and numbers mix, or
+    for forward mode's Duals."""
     kinds = set(map(type, items))
     if kinds == _ONLY_VALUES:
         return [v.data for v in items], True
     if kinds <= _ONLY_FLOATS:
         return list(items), False
     if not any(isinstance(x, Value) for x in items):
-        return [_num(x, op) for x in items], False
+        try:
+            return [_num(x, op) for x in items], False
+        except TypeError:
+            if not any(map(_dual, items)):
+                raise
     return None, False
 
 
@@ -724,10 +910,36 @@ def sum(values: Iterable[Operand], start: float = 0.0) -> Value:  # noqa: A001
             prev.append(v)
             total += v.data
         else:
-            total += _num(v, "sum")
+            try:
+                total += _num(v, "sum")
+            except TypeError:
+                if prev or not _dual(v):
+                    raise
+                again = iter(values) is not values  # an iterator goes on after v
+                out = _plain_sum(values, start) if again else _plain_sum(values, total + v)
+                return out  # type: ignore[no-any-return]  # a Dual: duck-typed
     if not prev:  # nothing to differentiate: a constant
         return Value(total)
     return _node("sum", total, tuple(prev), (1.0,) * len(prev), _NARY, None)
+
+
+def _dual(x: Any) -> bool:
+    """Is x neither a Value nor a number, but something the registry's ops apply to (forward
+    mode's `autograd.forward.Dual`)? Fused nodes then fall back to plain arithmetic."""
+    return hasattr(type(x), "__autograd_op__") and not isinstance(x, Value)
+
+
+def _plain_sum(terms: Iterable[Any], total: Any) -> Any:
+    """``total + t1 + t2 + ...``, left to right, by each operand's own ``+`` (Duals')."""
+    for t in terms:
+        total = total + t
+    return total
+
+
+def _plain_dot(ws: Sequence[Any], xs: Sequence[Any], bias: Any) -> Any:
+    """`dot` by plain arithmetic, ``w1*x1 + ... + wn*xn (+ bias)``, for forward mode's Duals."""
+    total = _plain_sum(map(mul, ws, xs), 0.0)
+    return total if bias is None else total + bias
 
 
 def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = None) -> Value:
@@ -758,7 +970,12 @@ def _dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None) -> 
         else:
             prev, local, pairs = [], [], 0
     else:  # Values and numbers mixed on one side: sort the operands pair by pair
-        wd, xd = [_data(w, "dot") for w in ws], [_data(x, "dot") for x in xs]
+        try:
+            wd, xd = [_data(w, "dot") for w in ws], [_data(x, "dot") for x in xs]
+        except TypeError:
+            if not any(map(_dual, (*ws, *xs))):
+                raise
+            return _plain_dot(ws, xs, bias)  # type: ignore[no-any-return]  # a Dual
         kinds = [(isinstance(w, Value), isinstance(x, Value)) for w, x in zip(ws, xs, strict=True)]
         both = [i for i, k in enumerate(kinds) if k == (True, True)]
         w_only = [i for i, k in enumerate(kinds) if k == (True, False)]
@@ -775,7 +992,12 @@ def _dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None) -> 
             prev.append(bias)
             local = [*local, 1.0]
         else:
-            total += _num(bias, "dot")
+            try:
+                total += _num(bias, "dot")
+            except TypeError:
+                if not _dual(bias):
+                    raise
+                return _plain_dot(ws, xs, bias)  # type: ignore[no-any-return]  # a Dual
     if not prev:  # plain numbers on both sides: a constant
         return Value(total)
     return _node("dot", total, tuple(prev), tuple(local), _NARY, pairs)
@@ -837,11 +1059,18 @@ def logsumexp(values: Iterable[Operand]) -> Value:
         raise ValueError("logsumexp: no values; give at least one")
     only = [v for v in items if type(v) is Value]
     if len(only) == len(items):  # the common case: only Values
-        xs = [v.data for v in only]
-        out = _logsumexp(xs)
-        local = tuple([_exp(x - out) for x in xs])
+        data = [v.data for v in only]
+        out = _logsumexp(data)
+        local = tuple([_exp(x - out) for x in data])
         return _node("logsumexp", out, tuple(only), local, _NARY, None)
-    xs = [_data(v, "logsumexp") for v in items]
+    xs: list[float] = []
+    for v in items:
+        try:
+            xs.append(_data(v, "logsumexp"))
+        except TypeError:
+            if not _dual(v) or any(isinstance(u, Value) for u in items):
+                raise
+            return _plain_logsumexp(items)  # type: ignore[no-any-return]  # a Dual
     out = _logsumexp(xs)
     prev = tuple(v for v in items if isinstance(v, Value))
     if not prev:  # nothing to differentiate: a constant
@@ -862,6 +1091,14 @@ def _logsumexp(xs: list[float]) -> float:
     return m + math.log(total) if total == total else math.nan
 
 
+def _plain_logsumexp(items: list[Any]) -> Any:
+    """`logsumexp` by each operand's own arithmetic and the registry's exp and log, for forward
+    mode's Duals. The shift is the largest item (Duals compare by their primal); any shift gives
+    the same value and derivative, the largest keeps exp from overflowing."""
+    m = max(items)
+    return m + _LOG(_plain_sum([amath.exp(v - m) for v in items], 0.0))
+
+
 def _logsumexp_rule(v: Value) -> tuple[Value, ...]:
     """logsumexp's local derivatives as Values: exp(v_i - out), for second derivatives."""
     return tuple((p - v).exp() for p in v.parents)
@@ -876,13 +1113,13 @@ ops.register(Op(None, None, name="logsumexp", fused=_logsumexp_rule,
 # Graph walks: iterative, never recursive, so a million-node chain is fine.
 
 
-def backward_order(root: Value, reset: bool = True) -> list[Value]:
+def backward_order(root: Value | Sequence[Value], reset: bool = True) -> list[Value]:
     """The non-leaf nodes `root` depends on, each once, root first, every node before its
     parents: the order in which `backward()` visits them. With ``reset`` (as backward does),
-    their ``.grad`` is set to 0 on the way."""
+    their ``.grad`` is set to 0 on the way. Several roots (a list) give one order for all."""
     order: list[Value] = []
     seen: set[Value] = set()
-    stack: list[Any] = [root]
+    stack: list[Any] = [root] if isinstance(root, Value) else list(reversed(root))
     pop, push = stack.pop, stack.append
     while stack:
         v = pop()
@@ -912,17 +1149,20 @@ def backward_order(root: Value, reset: bool = True) -> list[Value]:
     return order
 
 
-def topological(root: Value) -> list[Value]:
-    """Every node `root` depends on, leaves included, each once, every node before its parents:
-    `backward_order`, then the leaves in the order they are first used as operands."""
-    order = backward_order(root, reset=False)
-    if not order:
-        return [root]
+def topological(root: Value | Sequence[Value]) -> list[Value]:
+    """Every node `root` (or each of several roots) depends on, leaves included, each once,
+    every node before its parents: `backward_order`, then the leaves in the order they are
+    first used as operands."""
+    roots = [root] if isinstance(root, Value) else list(root)
+    order = backward_order(roots, reset=False)
     leaves: dict[Value, None] = {}
     for v in reversed(order):
         for p in v.parents:
             if p._a is None:
                 leaves[p] = None
+    for r in roots:  # a root that is itself a leaf
+        if r._a is None:
+            leaves[r] = None
     return [*order, *leaves]
 
 
@@ -944,46 +1184,45 @@ Flow = tuple[Value, Any, Any, Any, Any]
 """What one node sends one parent: (parent, local derivative, contribution, before, after)."""
 
 
-class _GradFields:
-    """A table of gradients that is the ``.grad`` fields of the nodes (what backward fills)."""
+class Visit(NamedTuple):
+    """One node of `backprop`: its upstream gradient ``grad`` (after hooks; ``unhooked`` is
+    the gradient before them) and what it sent each parent."""
 
-    def get(self, v: Value, default: Any = None) -> Any:
-        return v.grad
-
-    def __contains__(self, v: Value) -> bool:
-        return True
-
-    def __setitem__(self, v: Value, g: Any) -> None:
-        v.grad = g
+    node: Value
+    grad: Any
+    flows: list[Flow]
+    unhooked: Any
 
 
 def backprop(
     order: Iterable[Value],
-    adjoint: Any,
+    adjoint: dict[Value, Any],
     *,
     local: Callable[[Value], Sequence[Any]] | None = None,
     within: Container[Value] | None = None,
     checked: bool = False,
-) -> Iterator[tuple[Value, Any, list[Flow]]]:
+    hooks: bool = False,
+) -> Iterator[Visit]:
     """The chain rule over `order` (children before parents), one node at a time.
 
     For each node v, with upstream gradient ``g = adjoint[v]``, add ``local × g`` into the
-    entry of each parent (``adjoint`` is a dict; None means the nodes' ``.grad`` fields, as
-    `backward()` fills them), and yield
-    ``(v, g, flows)``. A float g of 0 sends nothing (not even ``0 × inf``); its flows show
-    contribution 0. ``local(v)`` gives the local derivatives (default `Value.local_grads`:
-    floats; `rule_locals` gives Values, for create_graph). Parents outside `within` are
-    skipped. ``checked``: a NaN or infinite contribution raises `AnomalyError`.
+    entry of each parent in the table ``adjoint``, and yield a `Visit`. A float g of 0 sends
+    nothing (not even ``0 × inf``); its flows show contribution 0. ``local(v)`` gives the
+    local derivatives (default `Value.local_grads`: floats; `rule_locals` gives Values, for
+    create_graph). Parents outside `within` are skipped. ``checked``: a NaN or infinite
+    contribution raises `AnomalyError`. ``hooks``: a node's hooks (`Value.register_hook`)
+    run on its gradient before it flows on.
 
     `backward()` runs this same loop, written out over the ``.grad`` fields for speed (the
     tests hold the two equal); `grad`, `backward_steps`, `explain` and `draw` use this one.
     """
-    if adjoint is None:
-        adjoint = _GradFields()
     root: Value | None = None
+    hooked = _HOOKS if hooks else {}
     for v in order:
         root = root or v
-        g = adjoint.get(v, 0.0)
+        g = unhooked = adjoint.get(v, 0.0)
+        if v in hooked:
+            g = adjoint[v] = _run_hooks(v, g)
         flows: list[Flow] = []
         skip = type(g) is float and g == 0.0
         for p, d in zip(v.parents, v.local_grads if local is None else local(v), strict=True):
@@ -1000,7 +1239,7 @@ def backprop(
             after = before + c if p in adjoint else c
             adjoint[p] = after
             flows.append((p, d, c, before, after))
-        yield v, g, flows
+        yield Visit(v, g, flows, unhooked)
 
 
 def _bad_gradient(root: Value, v: Value, p: Value, d: float, g: float) -> AnomalyError:

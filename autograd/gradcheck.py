@@ -40,6 +40,8 @@ class GradcheckError(AssertionError):
     the function itself drops something out of the graph.
     """
 
+    __module__ = "autograd"  # tracebacks name it as users import it: autograd.GradcheckError
+
     def __init__(self, message: str, rows: list[tuple[int, str, float, float, float]],
                  ops: list[str] | None = None) -> None:
         super().__init__(message)

@@ -21,11 +21,14 @@ import heapq
 import html
 import math
 import re
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from .engine import Value, backprop, backward_order, is_anomaly_enabled, walk
+from .engine import Value, backprop, backward_order, is_anomaly_enabled, topological, walk
 from .ops import Op, lookup, number
+from .text import fmt, printable
 
 __all__ = [
     "Explanation",
@@ -43,21 +46,6 @@ __all__ = [
 # Numbers and names.
 
 
-def fmt(x: float) -> str:
-    """A number as a derivation by hand prints it: 9 decimals, trailing zeros dropped (0.1,
-    -0.018375021, 1).
-
-    Very small or very large numbers use the exponent form (1.23456789e-07).
-    """
-    if not math.isfinite(x):
-        return str(x)
-    if x == 0.0:
-        return "0"
-    if 1e-4 <= abs(x) < 1e12:
-        return f"{x:.9f}".rstrip("0").rstrip(".")
-    return f"{x:.9g}"
-
-
 def _count(n: int) -> str:
     """A path count: exact up to a million, then 1.1e12 style (works past the float range)."""
     if n < 10**6:
@@ -71,30 +59,66 @@ _PLAIN = re.compile(r"[\w.#']+")
 
 
 class _Names:
-    """Readable names for the nodes of one view: the label, else ``mul#3`` / ``leaf#4``
-    (numbered in order of first mention). A label met on a second node gets a number too."""
+    """The names of the nodes of one graph, the same in every view of the same root: a node's
+    label; a label that several nodes carry (a model called on a batch) gets ``[k]``, the
+    k-th such node in the order they were computed (sample k); an unlabeled node is named by
+    its op, numbered per op in that order (``mul#3``: the third multiplication), a leaf
+    ``leaf#k``. Characters that are not printable are escaped (`autograd.text.printable`)."""
 
-    def __init__(self) -> None:
-        self._names: dict[Value, str] = {}
-        self._taken: set[str] = set()
-        self._numbered = 0
+    def __init__(self, root: Value) -> None:
+        self._root = root
+        self._names: dict[Value, str] | None = None
+
+    def _name_all(self) -> dict[Value, str]:
+        computed = _reading_order(self._root)
+        labels: dict[str, int] = {}
+        for v in computed:
+            if v.label:
+                labels[v.label] = labels.get(v.label, 0) + 1
+        seen: dict[str, int] = {}
+        names: dict[Value, str] = {}
+        for v in computed:
+            key = v.label or _word(v)
+            seen[key] = seen.get(key, 0) + 1
+            if not v.label:
+                names[v] = f"{key}#{seen[key]}"
+            else:
+                names[v] = printable(key) + (f"[{seen[key]}]" if labels[key] > 1 else "")
+        return names
 
     def __call__(self, v: Value) -> str:
+        if self._names is None:
+            self._names = self._name_all()
         name = self._names.get(v)
-        if name is None:
-            if v.label and v.label not in self._taken:
-                name = v.label
-            else:
-                self._numbered += 1
-                name = f"{v.label or _word(v)}#{self._numbered}"
-            self._taken.add(name)
-            self._names[v] = name
+        if name is None:  # not below the root: name it apart
+            name = self._names[v] = printable(v.label) or f"{_word(v)}#?"
         return name
 
     def sym(self, v: Value) -> str:
         """The name as it goes into ∂a/∂b: parenthesised unless it is one word."""
         name = self(v)
         return name if _PLAIN.fullmatch(name) else f"({name})"
+
+
+def _reading_order(root: Value) -> list[Value]:
+    """Every node below root, each after its operands, operands in order: the order the code
+    computed them in (for a model called on a batch: sample 1's nodes, then sample 2's). It
+    numbers the nodes; `backward_order` is the order backward visits them."""
+    order: list[Value] = []
+    done: set[Value] = set()
+    stack: list[tuple[Value, int]] = [(root, 0)]
+    while stack:
+        v, k = stack.pop()
+        parents = v.parents
+        while k < len(parents) and parents[k] in done:
+            k += 1
+        if k < len(parents):
+            stack.append((v, k + 1))
+            stack.append((parents[k], 0))
+        elif v not in done:
+            done.add(v)
+            order.append(v)
+    return order
 
 
 def _op(v: Value) -> Op | None:
@@ -168,7 +192,8 @@ def _path_formula(start: Value, end: Value, name: Callable[[Value], str],
     factors = []
     for node, k in found[0]:
         text = _edge_formula(node, k, name)
-        if text is None or "#" in text:
+        named = text and text.replace(name(start), "").replace(name(end), "")
+        if text is None or "#" in (named or ""):  # it may name only start, end and labels
             return None
         if text != "1":
             factors.append(text)
@@ -226,10 +251,22 @@ class Step:
     parents: tuple[ParentStep, ...]
     skipped: bool
     names: _Names = field(repr=False, compare=False)
+    unhooked: float | None = None
+    """The gradient before the node's hooks (`Value.register_hook`); ``grad`` is after them."""
+
+    @property
+    def hooked(self) -> bool:
+        """True when a hook replaced this node's gradient."""
+        return self.unhooked is not None and not _same(self.unhooked, self.grad)
 
     def __str__(self) -> str:
         name, v = self.names, self.node
-        lines = [f"step {self.index}: {name(v)} = {_expr(v, name)}    grad {fmt(self.grad)}"]
+        what = f" = {_expr(v, name)}" if not v.is_leaf else " (a leaf: its gradient is complete)"
+        lines = [f"step {self.index}: {name(v)}{what}    grad {fmt(self.grad)}"]
+        if self.hooked:
+            assert self.unhooked is not None
+            lines.append(f"  a hook replaced the gradient {fmt(self.unhooked)} by "
+                         f"{fmt(self.grad)}")
         if self.skipped:
             lines.append("  upstream gradient is 0: nothing flows to the parents")
             return "\n".join(lines)
@@ -237,10 +274,12 @@ class Step:
         for k, s in enumerate(self.parents[:most]):
             rule = _edge_formula(v, k, name)
             rule = f"{rule} = " if _worth_showing(rule, s.local) else ""
+            hidden = fmt(s.before) == fmt(s.after) and s.contribution != 0.0
+            change = f" (+ {s.contribution:.3g})" if hidden else ""
             lines.append(
                 f"  ∂{name.sym(v)}/∂{name.sym(s.parent)} = {rule}{fmt(s.local)} × upstream "
                 f"{fmt(self.grad)} = {fmt(s.contribution)}    "
-                f"{name(s.parent)}.grad: {fmt(s.before)} -> {fmt(s.after)}"
+                f"{name(s.parent)}.grad: {fmt(s.before)} -> {fmt(s.after)}{change}"
             )
         if len(self.parents) > most:
             lines.append(f"  … {len(self.parents) - most} more parents (see .parents)")
@@ -263,16 +302,49 @@ def backward_steps(root: Value, grad: float = 1.0) -> Iterator[Step]:
 
 
 def _steps(root: Value, seed: float) -> Iterator[Step]:
+    """backward() on a table of its own, one node at a time: non-leaf ``.grad`` fields follow
+    the steps; the leaves' ``.grad`` are written when the last step is done, so a step-through
+    left half way changes no leaf (and a later ``backward()`` is not thrown off)."""
     if root.is_leaf:
-        root.grad += seed
+        root.backward(seed)
         return
-    order = backward_order(root)
+    nodes = topological(root)
+    order = [v for v in nodes if not v.is_leaf]
+    leaves = [v for v in nodes if v.is_leaf]
+    hooked = [v for v in leaves if v.hooks]
+    start = {v: v.grad for v in leaves}
+    table: dict[Value, Any] = {v: v.grad for v in leaves if not v.hooks}
+    table[root] = seed
+    for v in order:
+        v.grad = 0.0
     root.grad = seed
-    names = _Names()
-    flows = backprop(order, None, checked=is_anomaly_enabled())  # backward()'s loop on .grad
-    for index, (v, g, parents) in enumerate(flows, 1):
-        steps = tuple(ParentStep(*flow) for flow in parents)
-        yield Step(index, v, g, steps, g == 0.0, names)
+    names = _Names(root)
+    visits = backprop([*order, *hooked], table, checked=is_anomaly_enabled(), hooks=True)
+    for index, visit in enumerate(visits, 1):
+        for p, _, _, _, after in visit.flows:
+            if not p.is_leaf:
+                p.grad = after
+        if not visit.node.is_leaf:
+            visit.node.grad = visit.grad
+        steps = tuple(ParentStep(*flow) for flow in visit.flows)
+        yield Step(index, visit.node, visit.grad, steps, _zero(visit.grad), names,
+                   visit.unhooked)
+    changed = [v for v in leaves if not _same(v.grad, start[v])]
+    if changed:
+        warnings.warn(f"backward_steps: the gradients of {len(changed)} leaves changed while "
+                      "this step-through was paused (did backward() or zero_grad() run?); its "
+                      "results are not written into .grad", RuntimeWarning, stacklevel=2)
+        return
+    for v in leaves:
+        v.grad = v.grad + table.get(v, 0.0) if v.hooks else table[v]
+
+
+def _zero(g: Any) -> bool:
+    return type(g) is float and g == 0.0
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b or (a != a and b != b)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,7 +504,7 @@ def _explain(root: Value, wrt: Value, top: int, fold: bool | None) -> Explanatio
             raise TypeError(f"explain: {what} must be a Value, not {type(v).__name__}")
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise ValueError(f"explain: top must be an int >= 1, not {top!r}")
-    names = _Names()
+    names = _Names(root)
     if wrt is root:
         return Explanation(root, wrt, 1.0, 1, (Path((root,), (), 1.0),), (), False, 1, names)
     order = backward_order(root, reset=False)
@@ -481,11 +553,12 @@ def _factorise(between: list[Value], edges: Edges, top: int) -> tuple[
             above[b] = above.get(b, 0) + above[a]
     total = below[root]
     cuts = [a for a in stops if above[a] * below[a] == total]
-    # A cut that is a term of a sum (a single edge of exactly 1 from a + node) says nothing:
-    # merge it away, so that ∂E_total/∂E_o1 × ∂E_o1/∂out_o1 reads ∂E_total/∂out_o1, as the
-    # derivation of the two-layer network by hand writes it.
+    # Every labeled node on the chain is a factor, except a term of a loss that is a sum (a
+    # single edge of exactly 1 from the root): ∂E_total/∂E_o1 × ∂E_o1/∂out_o1 reads
+    # ∂E_total/∂out_o1, as the derivation of the two-layer network by hand writes it.
     inner = [d for prev, d in zip(cuts, cuts[1:-1], strict=False)
-             if not (_is_sum(_op(prev)) and below[prev] == below[d] and edges[prev][d] == 1.0)]
+             if not (prev is root and _is_sum(_op(prev)) and below[prev] == below[d]
+                     and edges[prev][d] == 1.0)]
     kept = [cuts[0], *inner, cuts[-1]]
     index = {d: i for i, d in enumerate(kept)}
     part: dict[Value, int] = {}
@@ -602,18 +675,24 @@ def _best_paths(nodes: list[Value], edges: Edges, k: int) -> tuple[Path, ...]:
 # tree
 
 
+_DEEPEST = 60  # characters of indentation tree() shows; deeper levels say their depth
+
+
 def tree(root: Value, max_depth: int | None = None, max_nodes: int = 500) -> str:
     """The graph as indented text: each node with its expression, data and grad, its parents
     indented below it. A node met again is not repeated (``↑ see above``); past `max_depth`
     levels or `max_nodes` lines the output is cut, with a note."""
     if not isinstance(root, Value):
         raise TypeError(f"tree: expected a Value, not {type(root).__name__}")
-    name = _Names()
+    name = _Names(root)
     shown: set[Value] = set()
     lines: list[str] = []
     stack: list[tuple[Value, int, str, str]] = [(root, 0, "", "")]
     while stack:
         v, depth, lead, indent = stack.pop()
+        if len(indent) > _DEEPEST:  # linear in the lines shown: the indentation is capped
+            lead = f"[depth {depth}] " + lead[-_DEEPEST:]
+            indent = indent[-_DEEPEST:]
         if len(lines) >= max_nodes:
             lines.append(f"… cut at {max_nodes} lines; the graph has {len(walk(root))} nodes "
                          "(tree(v, max_nodes=...) shows more)")
@@ -624,7 +703,7 @@ def tree(root: Value, max_depth: int | None = None, max_nodes: int = 500) -> str
         line = f"{lead}{name(v)}"
         if not v.is_leaf:
             line += f" = {_expr(v, name)}"
-        line += f"    data {v.data:.6g}  grad {v.grad:.6g}"
+        line += f"    data {fmt(v.data)}  grad {fmt(v.grad)}"
         parents = v.parents
         if parents and max_depth is not None and depth >= max_depth:
             lines.append(f"{line}  (… {len(parents)} parents below max_depth)")

@@ -24,6 +24,10 @@ weights from uniform(-1, 1) and starts biases at 0). Pass ``seed=`` (or a `rando
 
 Losses follow PyTorch's names and definitions with ``reduction='mean'``; each accepts one sample
 or a batch (a list), and checks that predictions and targets line up.
+
+When you outgrow scalars, ``model.to_torch()`` gives the same network as a
+``torch.nn.Sequential`` (float64, the same weights), and ``MLP.from_torch(module)`` brings one
+back; torch is needed only for these two (``pip install 'autograd-scalar[torch]'``).
 """
 
 from __future__ import annotations
@@ -103,7 +107,8 @@ class Module:
 
     def state_dict(self) -> StateDict:
         """The parameters' values as plain floats, laid out like PyTorch's ``Linear``: for each
-        layer ``weight`` [out][in] and ``bias`` [out] (an MLP prefixes them: ``L1.weight``)."""
+        layer ``weight`` ``[out][in]`` and ``bias`` ``[out]`` (an MLP prefixes them:
+        ``L1.weight``)."""
         return {name: _to_floats(t) for name, t in self._tensors().items()}
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
@@ -374,6 +379,138 @@ class MLP(Module):
     def __repr__(self) -> str:
         return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r})"
 
+    def to_torch(self) -> Any:
+        """The same network in PyTorch: a ``torch.nn.Sequential`` of ``Linear`` layers (float64,
+        the same weights and biases) with the activation module after each hidden one, for
+        when you outgrow scalars. Needs torch (``pip install 'autograd-scalar[torch]'``).
+
+        The module's outputs equal this model's (to rounding); nothing is shared, so training
+        one leaves the other alone. `from_torch` goes the other way.
+        """
+        torch = _import_torch("to_torch")
+        modules: list[Any] = []
+        for layer in self.layers:
+            linear = torch.nn.utils.skip_init(torch.nn.Linear, layer.nin, layer.nout,
+                                              dtype=torch.float64)  # no draw from torch's RNG
+            weight = [[w.data for w in n.w] for n in layer.neurons]
+            bias = [n.b.data for n in layer.neurons]
+            with torch.no_grad():
+                linear.weight.copy_(torch.tensor(weight, dtype=torch.float64))
+                linear.bias.copy_(torch.tensor(bias, dtype=torch.float64))
+            modules.append(linear)
+            if layer.activation != "linear":
+                name, kwargs = _TORCH_ACTIVATIONS[layer.activation]
+                modules.append(getattr(torch.nn, name)(**kwargs))
+        return torch.nn.Sequential(*modules)
+
+    @classmethod
+    def from_torch(cls, module: Any) -> MLP:
+        """An MLP with the weights of a PyTorch network: a ``torch.nn.Sequential`` of
+        ``Linear`` layers with one kind of activation between them and none after the last
+        (``Linear(2, 16), Tanh(), Linear(16, 1)``), or a single ``Linear``. Weights of any
+        float dtype are read as float64.
+
+        Anything else is refused with a `ValueError` naming the layer: other modules
+        (``Dropout``, ``BatchNorm1d``), two kinds of activation, an activation after the last
+        ``Linear``, a ``Linear`` without bias, sizes that do not chain.
+        """
+        torch = _import_torch("from_torch")
+        linears, activation = _torch_layers(torch, module)
+        sizes = [linears[0].in_features, *(lin.out_features for lin in linears)]
+        model = cls(sizes[0], sizes[1:], activation, seed=0)
+        state = {}
+        for i, lin in enumerate(linears, 1):
+            state[f"L{i}.weight"] = lin.weight.detach().to(torch.float64).tolist()
+            state[f"L{i}.bias"] = lin.bias.detach().to(torch.float64).tolist()
+        try:
+            model.load_state_dict(state)
+        except ValueError as e:
+            raise ValueError(f"from_torch: {str(e).removeprefix('load_state_dict: ')}") from None
+        return model
+
+
+# ---------------------------------------------------------------------------------------------
+# The bridge to PyTorch (torch is optional: imported only here)
+
+_TORCH_ACTIVATIONS: dict[str, tuple[str, dict[str, Any]]] = {
+    "relu": ("ReLU", {}),
+    "tanh": ("Tanh", {}),
+    "sigmoid": ("Sigmoid", {}),
+    "leaky_relu": ("LeakyReLU", {"negative_slope": 0.01}),
+}
+_SUPPORTED = "Linear, ReLU, Tanh, Sigmoid, LeakyReLU(negative_slope=0.01)"
+
+
+def _import_torch(where: str) -> Any:
+    try:
+        import torch
+    except ImportError:
+        raise ImportError(f"{where} needs PyTorch, which is not installed: "
+                          "pip install 'autograd-scalar[torch]'") from None
+    return torch
+
+
+def _torch_activation(torch: Any, m: Any) -> str | None:
+    """Our name of the activation module `m`, or None if it is not one we have."""
+    for name, (kind, kwargs) in _TORCH_ACTIVATIONS.items():
+        if type(m) is getattr(torch.nn, kind) and all(
+                getattr(m, k) == v for k, v in kwargs.items()):
+            return name
+    return None
+
+
+def _torch_layers(torch: Any, module: Any) -> tuple[list[Any], str]:
+    """The Linear layers of a PyTorch MLP and the activation between them, or a ValueError
+    naming the first layer that does not fit."""
+    if isinstance(module, torch.nn.Linear):
+        module = torch.nn.Sequential(module)
+    if not isinstance(module, torch.nn.Sequential):
+        raise TypeError(f"from_torch: expected a torch.nn.Sequential (or a Linear), not "
+                        f"{type(module).__name__}")
+    linears: list[Any] = []
+    gaps: list[tuple[str, str]] = []  # after each hidden Linear: (activation, what it is)
+    for i, m in enumerate(module):
+        where = f"layer {i} is {_describe_module(m)}"
+        if type(m) is torch.nn.Linear:
+            if m.bias is None:
+                raise ValueError(f"from_torch: {where}; an MLP's neurons have biases")
+            if linears and m.in_features != linears[-1].out_features:
+                raise ValueError(f"from_torch: {where}, but the layer before gives "
+                                 f"{linears[-1].out_features} outputs")
+            if len(gaps) < len(linears):
+                gaps.append(("linear", f"layer {i - 1} has no activation after it"))
+            linears.append(m)
+            continue
+        name = _torch_activation(torch, m)
+        if name is None:
+            raise ValueError(f"from_torch: {where}; supported: {_SUPPORTED}")
+        if len(gaps) == len(linears):
+            raise ValueError(f"from_torch: {where}, which does not follow a Linear; an MLP "
+                             "has one activation after each hidden Linear")
+        gaps.append((name, where))
+    if not linears:
+        raise ValueError("from_torch: the module has no Linear layer")
+    if len(gaps) == len(linears):
+        raise ValueError(f"from_torch: {gaps[-1][1]}, after the last Linear; an MLP's last "
+                         "layer is linear (apply the activation to its output yourself)")
+    for name, what in gaps:
+        if name != gaps[0][0]:
+            raise ValueError(f"from_torch: {gaps[0][1]} but {what}; an MLP has the same "
+                             "activation after every hidden Linear")
+    return linears, gaps[0][0] if gaps else "linear"
+
+
+def _describe_module(m: Any) -> str:
+    """``Dropout``, ``Linear(bias=False)``, ``LeakyReLU(negative_slope=0.2)``: for messages."""
+    name = type(m).__name__
+    if name == "Linear" and getattr(m, "bias", 0) is None:
+        return "Linear(bias=False)"
+    if name == "Linear":
+        return f"Linear({m.in_features}, {m.out_features})"
+    if name == "LeakyReLU":
+        return f"LeakyReLU(negative_slope={m.negative_slope})"
+    return name
+
 
 # ---------------------------------------------------------------------------------------------
 # Losses (PyTorch's definitions, mean over the elements).
@@ -571,21 +708,11 @@ def save(model: MLP, path: str | os.PathLike[str]) -> None:
         {"format": "autograd-scalar.mlp", "version": 1, "activation": "relu",
          "layers": [{"weight": [[...], ...], "bias": [...]}, ...]}
 
-    Each layer is laid out as `torch.nn.Linear` stores it: ``weight`` [out][in] (row j holds
-    neuron j's weights) and ``bias`` [out]. Floats are written with ``repr``, so `load` gets
-    back exactly the same numbers. The same file loads into PyTorch::
-
-        import json, torch
-        d = json.load(open("model.json"))
-        mods = []
-        for layer in d["layers"]:
-            w = torch.tensor(layer["weight"], dtype=torch.float64)
-            lin = torch.nn.Linear(w.shape[1], w.shape[0], dtype=torch.float64)
-            with torch.no_grad():
-                lin.weight.copy_(w)
-                lin.bias.copy_(torch.tensor(layer["bias"], dtype=torch.float64))
-            mods += [lin, torch.nn.ReLU()]      # ReLU: d["activation"] == "relu"
-        net = torch.nn.Sequential(*mods[:-1])   # the last layer is linear
+    Each layer is laid out as `torch.nn.Linear` stores it: ``weight`` ``[out][in]`` (row j
+    holds neuron j's weights) and ``bias`` ``[out]``. Floats are written with ``repr``, so
+    `load` gets back exactly the same numbers. To continue in PyTorch, ``load(path).to_torch()``
+    gives the network as a ``torch.nn.Sequential`` (see `MLP.to_torch`; `MLP.from_torch` comes
+    back).
     """
     if not isinstance(model, MLP):
         raise TypeError(f"save: expected an MLP, not {type(model).__name__}")
@@ -606,24 +733,38 @@ def save(model: MLP, path: str | os.PathLike[str]) -> None:
     write_atomic(path, text.encode("utf-8"), what="save")
 
 
-def load(path: str | os.PathLike[str], model: MLP | None = None) -> MLP:
+MAX_BYTES = 20_000_000
+"""`load` refuses larger files unless given a larger ``max_bytes`` (a model of a million
+parameters is about 20 MB of JSON)."""
+
+
+def load(path: str | bytes | os.PathLike[str], model: MLP | None = None, *,
+         max_bytes: int = MAX_BYTES) -> MLP:
     """Read a model written by `save`: a new `MLP`, or, given ``model=``, its parameters
     replaced in place (the file must then match its sizes and activation).
 
     A file that is not valid JSON (truncated, say), has another format or version, has the wrong
-    shapes, or holds anything but finite numbers raises `ValueError` saying what and where;
-    the file is fully checked before any parameter changes, so ``model`` stays as it was.
+    shapes, holds anything but finite numbers, is nested absurdly deep, or is larger than
+    ``max_bytes`` raises `ValueError` saying what and where; the file is fully checked before
+    any parameter changes, so ``model`` stays as it was.
     """
-    where = f"load: {os.fspath(path)!s}"
+    where = f"load: {os.fsdecode(path) if isinstance(path, (str, bytes)) else os.fspath(path)}"
     with open(path, "rb") as f:
-        raw = f.read()
+        raw = f.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        size = os.stat(path).st_size
+        raise ValueError(f"{where}: the file is {size:,} bytes, more than max_bytes="
+                         f"{max_bytes:,}; a model file is far smaller (pass max_bytes= to read "
+                         "it anyway)")
     try:
-        doc = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+        doc = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant, parse_int=float)
     except UnicodeDecodeError as e:
         raise ValueError(f"{where}: not a UTF-8 text file ({e.reason})") from None
     except json.JSONDecodeError as e:
         raise ValueError(f"{where}: not valid JSON, the file may be truncated or damaged "
                          f"({e.msg} at line {e.lineno}, column {e.colno})") from None
+    except RecursionError:
+        raise ValueError(f"{where}: nested too deeply to be a model file") from None
     except ValueError as e:  # NaN or Infinity in the file
         raise ValueError(f"{where}: {e}") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:

@@ -68,11 +68,15 @@ DOMAIN_MARGIN = 0.1
 class DomainError(ValueError):
     """An op was given inputs outside its domain: ``log(-1)``, ``(-8) ** 0.5``, ``asin(2)``."""
 
+    __module__ = "autograd"  # tracebacks name it as users import it: autograd.DomainError
+
 
 class PoleError(DomainError, ZeroDivisionError):
     """Inputs at a pole, where the value is infinite: ``1 / 0``, ``0 ** -1``, ``log(0)``.
 
     Both a `DomainError` and a `ZeroDivisionError`, as Python's own ``1 / 0`` is."""
+
+    __module__ = "autograd"
 
 
 class pole(str):  # noqa: N801 - used like a function: pole("division by zero")
@@ -409,14 +413,16 @@ def registered(builtin: bool | None = None) -> list[Op]:
 def op(fn: Callable[..., float], *, derivative: Rule, name: str | None = None,
        formula: str | Sequence[str | None] | None = None,
        domain: Callable[..., str | None] | None = None,
-       smooth: Callable[..., bool] | None = None) -> Op: ...
+       smooth: Callable[..., bool] | None = None,
+       torch: str | Callable[..., Any] | None = None) -> Op: ...
 
 
 @overload
 def op(fn: None = None, *, derivative: Rule, name: str | None = None,
        formula: str | Sequence[str | None] | None = None,
        domain: Callable[..., str | None] | None = None,
-       smooth: Callable[..., bool] | None = None) -> Callable[[Callable[..., float]], Op]: ...
+       smooth: Callable[..., bool] | None = None,
+       torch: str | Callable[..., Any] | None = None) -> Callable[[Callable[..., float]], Op]: ...
 
 
 def op(
@@ -427,6 +433,7 @@ def op(
     formula: str | Sequence[str | None] | None = None,
     domain: Callable[..., str | None] | None = None,
     smooth: Callable[..., bool] | None = None,
+    torch: str | Callable[..., Any] | None = None,
 ) -> Op | Callable[[Callable[..., float]], Op]:
     """Define an op by its value on floats and its derivative; use it on Values and numbers.
 
@@ -440,7 +447,8 @@ def op(
 
     - ``derivative(*inputs, out)`` returns ∂out/∂input: a number for one input, a tuple for
       several. Write it with operators and `autograd.math`, so that it also works on Values:
-      then ``grad(create_graph=True)``, `hessian` and forward mode differentiate it too.
+      then ``grad(create_graph=True)`` and `hessian` differentiate it again. `backward()` and
+      forward mode (`autograd.jvp`) evaluate it on floats.
     - ``name``: the op's name in every view (default: the function's name).
     - ``formula``: the derivative as text, in the function's input names and ``out``
       (one text per input), shown by `explain` and `backward_steps`.
@@ -448,14 +456,18 @@ def op(
       only when the value is not finite.
     - ``smooth(*inputs)``: True where the op is smooth with a margin (opt-in for the
       hypothesis strategies of `autograd.testing`, which then also draw this op).
+    - ``torch``: PyTorch's counterpart, for cross-checks: the name of a function of the
+      ``torch`` module (``"nn.functional.softplus"``), or ``lambda torch, *inputs: ...``.
+      `autograd.testing`'s programs then run this op on tensors too.
 
     The result is called like the function: plain numbers give a float, a Value among the
-    arguments gives a Value. Running the definition again (a notebook cell) replaces the op;
-    the names of built-in ops are refused.
+    arguments gives a Value, a Dual (forward mode) a Dual. Running the definition again (a
+    notebook cell) replaces the op; the names of built-in ops are refused.
     """
 
     def wrap(f: Callable[..., float]) -> Op:
-        made = Op(f, derivative, name=name, formula=formula, domain=domain, smooth=smooth)
+        made = Op(f, derivative, name=name, formula=formula, domain=domain, smooth=smooth,
+                  torch=torch)
         return register(made, replace=True)
 
     return wrap if fn is None else wrap(fn)

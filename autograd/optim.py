@@ -185,7 +185,7 @@ class LRScheduler:
         self.optimizer = optimizer
         self.base_lr = optimizer.lr
         self.last_epoch = 0
-        optimizer.lr = self.get_lr()
+        optimizer.lr = self._scheduled()
 
     def get_lr(self) -> float:
         """The learning rate for epoch `last_epoch`."""
@@ -193,7 +193,15 @@ class LRScheduler:
 
     def step(self) -> None:
         self.last_epoch += 1
-        self.optimizer.lr = self.get_lr()
+        self.optimizer.lr = self._scheduled()
+
+    def _scheduled(self) -> float:
+        """`get_lr`, checked: a NaN, negative or non-number rate is refused naming the epoch."""
+        lr = self.get_lr()
+        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0.0 <= lr < math.inf:
+            raise ValueError(f"{type(self).__name__}: the learning rate for epoch "
+                             f"{self.last_epoch} is {lr!r}; it must be a finite number >= 0")
+        return float(lr)
 
     def get_last_lr(self) -> list[float]:
         """The current learning rate, in a list as PyTorch returns it (one per group)."""
@@ -226,4 +234,8 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer)
 
     def get_lr(self) -> float:
-        return self.base_lr * self.lr_lambda(self.last_epoch)
+        factor = self.lr_lambda(self.last_epoch)
+        if isinstance(factor, bool) or not isinstance(factor, (int, float)):
+            raise ValueError(f"LambdaLR: lr_lambda gave {factor!r} for epoch {self.last_epoch}; "
+                             "it must give a number (the factor of the initial rate)")
+        return self.base_lr * factor

@@ -26,8 +26,9 @@ input values at which every op is smooth and well inside its domain::
         print(program)                    # one line per instruction: v2 = x0 * x1 ...
         assert gradcheck(program, inputs)  # a Program is a function of Values
 
-The same program runs on plain floats and on PyTorch tensors (``program(*tensors)``), so one
-drawn example can be checked by the engine, by finite differences and by torch.
+The same program runs on plain floats, on forward mode's dual numbers (`autograd.jvp`) and on
+PyTorch tensors (``program(*tensors)``), so one drawn example can be checked by the engine in
+both modes, by finite differences and by torch.
 
 The ops come from the registry (`autograd.ops`): by default every built-in op; an op of your
 own joins when you name it (``expressions(ops=[*OPS, "softplus"])``), and its ``smooth``
@@ -165,7 +166,8 @@ class Program:
     """A straight-line program over ``n_inputs`` inputs; the last instruction is the output.
 
     ``program(*inputs)`` runs it on Values (building a graph for the engine), on plain floats,
-    or on PyTorch tensors, and returns the output; `run` returns every register.
+    on Duals (forward mode) or on PyTorch tensors, and returns the output; `run` returns every
+    register.
     """
 
     n_inputs: int
@@ -312,9 +314,10 @@ def _floats(op: Op, args: list[Any]) -> Any:
 
 
 def _backend_for(inputs: Sequence[object]) -> Callable[[Op, list[Any]], Any]:
-    """Values if any input is a Value, torch if any is a tensor, else floats."""
+    """Values (or anything else the registry's ops apply to, such as forward mode's Duals) if
+    any input is one, torch if any is a tensor, else floats."""
     for x in inputs:
-        if isinstance(x, Value):
+        if hasattr(type(x), "__autograd_op__"):
             return _values
         if type(x).__module__.split(".")[0] == "torch":
             return _torch
@@ -570,9 +573,9 @@ def check_op(
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
-) -> None:
-    """Check an op of the registry at one point, in both orders; raise `OpCheckError` naming
-    the op, the order and the input when something disagrees.
+) -> bool:
+    """Check an op of the registry at one point, in both orders: True, or `OpCheckError` naming
+    the op, the order and the input when something disagrees (as `gradcheck` does).
 
     - first order: ``backward()``'s gradient against central finite differences of the op's
       value;
@@ -618,6 +621,7 @@ def check_op(
                 (2 * eps)
             if not abs(row[m] - numeric) <= atol + rtol * abs(numeric):
                 raise fail(f"the second derivative (after {reg.params[j]})", i, row[m], numeric)
+    return True
 
 
 def _moved(xs: Sequence[float], i: int, step: float) -> list[float]:

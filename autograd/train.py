@@ -15,6 +15,7 @@ Write it out yourself when you want to look inside; use `fit` when you want the 
 from __future__ import annotations
 
 import gc
+import math
 import random
 import warnings
 from collections.abc import Callable, Sequence
@@ -31,7 +32,7 @@ from .data import batches
 from .engine import Value, no_grad
 from .optim import Adam, LRScheduler, Optimizer
 
-__all__ = ["EpochStats", "accuracy", "fit"]
+__all__ = ["DivergedError", "EpochStats", "accuracy", "fit"]
 
 LOSSES: dict[str, Callable[..., Value]] = {
     "hinge": nn.hinge_loss,
@@ -109,6 +110,10 @@ def fit(
     before its batch's update), so it costs nothing extra; call `accuracy` for the final
     model's figure.
 
+    NaN or infinity in X or y is refused before training, naming the sample; if the loss or a
+    parameter becomes NaN or infinite, `fit` stops with `DivergedError` naming the epoch and
+    the batch (a diverged model is never reported as trained).
+
     Python's cycle collector is paused while `fit` runs (and restored after): graphs of Values
     hold no reference cycles, so it would only spend time (about a third more) walking them.
     """
@@ -131,6 +136,8 @@ def fit(
         if parameters is None:
             raise TypeError("fit: pass an optimizer, or a model with a parameters() method")
         optimizer = Adam(parameters(), lr=0.01)
+    _check_data(X, y)
+    _check_outputs(model, X, loss)
     threshold = 0.5 if loss == "binary_cross_entropy" else 0.0
     measure = loss not in _REGRESSION
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
@@ -145,33 +152,89 @@ def fit(
             gc.enable()
 
 
+class DivergedError(ArithmeticError):
+    """`fit` stopped: the loss or a parameter became NaN or infinite. ``epoch`` and ``batch``
+    (counted from 1) say where; ``history`` holds the epochs completed before."""
+
+    def __init__(self, message: str, epoch: int, batch: int, history: list[EpochStats]) -> None:
+        super().__init__(message)
+        self.epoch, self.batch, self.history = epoch, batch, history
+
+
 def _run(model: Callable[[Sequence[float]], Any], X: Sequence[Sequence[float]],
          y: Sequence[Any], loss_fn: Callable[[list[Any], list[Any]], Value],
          optimizer: Optimizer, epochs: int, size: int, scheduler: LRScheduler | None,
          shuffle: bool, rng: random.Random, progress: bool, threshold: float, measure: bool,
          ) -> list[EpochStats]:
     history: list[EpochStats] = []
-    bar = tqdm(range(1, epochs + 1), desc="fit", unit="epoch", disable=not progress)
-    for epoch in bar:
-        lr = optimizer.lr
-        total = 0.0
-        hits = 0
-        for xb, yb in batches(X, y, size, shuffle=shuffle, seed=rng):
-            preds = [model(x) for x in xb]
-            batch_loss = loss_fn(preds, yb)
-            optimizer.zero_grad()
-            batch_loss.backward()
-            optimizer.step()
-            total += batch_loss.data * len(xb)
+    with tqdm(range(1, epochs + 1), desc="fit", unit="epoch", disable=not progress) as bar:
+        for epoch in bar:
+            lr = optimizer.lr
+            total = 0.0
+            hits = 0
+            for b, (xb, yb) in enumerate(batches(X, y, size, shuffle=shuffle, seed=rng), 1):
+                preds = [model(x) for x in xb]
+                batch_loss = loss_fn(preds, yb)
+                optimizer.zero_grad()
+                batch_loss.backward()
+                optimizer.step()
+                _check_finite(batch_loss.data, optimizer.params, epoch, b, history)
+                total += batch_loss.data * len(xb)
+                if measure:
+                    hits += sum(_correct(p, t, threshold)
+                                for p, t in zip(preds, yb, strict=True))
+            stats: EpochStats = {"epoch": epoch, "loss": total / len(X),
+                                 "accuracy": hits / len(X) if measure else None, "lr": lr}
+            history.append(stats)
+            if scheduler is not None:
+                scheduler.step()
+            shown = {"loss": f"{stats['loss']:.4f}"}
             if measure:
-                hits += sum(_correct(p, t, threshold) for p, t in zip(preds, yb, strict=True))
-        stats: EpochStats = {"epoch": epoch, "loss": total / len(X),
-                             "accuracy": hits / len(X) if measure else None, "lr": lr}
-        history.append(stats)
-        if scheduler is not None:
-            scheduler.step()
-        shown = {"loss": f"{stats['loss']:.4f}"}
-        if measure:
-            shown["acc"] = f"{hits / len(X):.3f}"
-        bar.set_postfix(shown)
+                shown["acc"] = f"{hits / len(X):.3f}"
+            bar.set_postfix(shown)
     return history
+
+
+def _check_finite(loss: float, params: Sequence[Value], epoch: int, batch: int,
+                  history: list[EpochStats]) -> None:
+    """Stop training where it diverged: a non-finite loss, or a parameter after the step."""
+    where = f"in epoch {epoch}, batch {batch}"
+    if not math.isfinite(loss):
+        raise DivergedError(f"fit: the loss became {loss!r} {where}; the model is not "
+                            "trained (try a smaller learning rate, or look for NaN in the data "
+                            "with autograd.detect_anomaly())", epoch, batch, history)
+    for p in params:
+        if not math.isfinite(p.data):
+            name = f" {p.label!r}" if p.label else ""
+            raise DivergedError(f"fit: the parameter{name} became {p.data!r} after the "
+                                f"optimizer's step {where}; the model is not trained (try a "
+                                "smaller learning rate)", epoch, batch, history)
+
+
+def _check_data(X: Sequence[Any], y: Sequence[Any]) -> None:
+    """Refuse NaN and infinity anywhere in the training data, naming the sample."""
+    for name, rows in (("X", X), ("y", y)):
+        for i, row in enumerate(rows):
+            stack: list[tuple[Any, str]] = [(row, f"{name}[{i}]")]
+            while stack:
+                item, where = stack.pop()
+                if isinstance(item, (list, tuple)):
+                    stack.extend((x, f"{where}[{k}]") for k, x in enumerate(item))
+                elif isinstance(item, Value):
+                    stack.append((item.data, where))
+                elif isinstance(item, (int, float)) and not math.isfinite(item):
+                    raise ValueError(f"fit: {where} is {item!r}; training data must be finite "
+                                     f"numbers (sample {i})")
+
+
+def _check_outputs(model: Callable[[Sequence[float]], Any], X: Sequence[Sequence[float]],
+                   loss: object) -> None:
+    """cross_entropy needs one output per class: say so before training, not in epoch 1."""
+    if loss != "cross_entropy":
+        return
+    with no_grad():
+        out = model(X[0])
+    if isinstance(out, Value):
+        raise ValueError("fit: loss='cross_entropy' needs one output per class, but the model "
+                         "has one output; give its last layer one output per class, or use "
+                         "loss='binary_cross_entropy_with_logits' for two classes")

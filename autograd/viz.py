@@ -34,22 +34,27 @@ from __future__ import annotations
 import functools
 import html
 import os
-from collections.abc import Iterable, Sequence
+import subprocess
+from collections.abc import Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .engine import Value, backprop, topological, walk
-from .files import write_atomic
+from .files import check_target, write_atomic
 from .ops import lookup
 
 if TYPE_CHECKING:
     from graphviz import Digraph  # type: ignore[import-untyped,unused-ignore]
 
 __all__ = [
+    "GRAPH_FORMATS",
     "GraphTooLargeError",
     "GraphvizNotFoundError",
+    "RenderTimeoutError",
     "draw",
+    "graph_format",
     "op_text",
     "save_svg",
     "write_gallery",
@@ -57,6 +62,9 @@ __all__ = [
 
 MAX_NODES = 2000
 """Default size guard: `draw` refuses graphs with more boxes than this."""
+
+MAX_EDGES = 5000
+"""Default size guard: `draw` refuses drawings with more edges than this."""
 
 EDGE_LABELS_UP_TO = 60
 """``edge_labels=None`` shows the edge factors when at most this many boxes and edges are drawn."""
@@ -72,9 +80,13 @@ INSTALL_GRAPHVIZ = (
 class GraphTooLargeError(ValueError):
     """`draw` was asked for more boxes than ``max_nodes``."""
 
+    __module__ = "autograd"  # tracebacks name it as users import it
+
 
 class GraphvizNotFoundError(RuntimeError):
     """Rendering needs Graphviz's `dot` program and it is not installed (or not on PATH)."""
+
+    __module__ = "autograd"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -271,20 +283,52 @@ def _graphviz() -> Any:
     return graphviz
 
 
+RENDER_TIMEOUT = 60.0
+"""Seconds Graphviz may take to lay out a drawing before `RenderTimeoutError` (``draw(...,
+timeout=)`` changes it for one drawing)."""
+
+
+class RenderTimeoutError(TimeoutError):
+    """Graphviz's `dot` took longer than the time limit to lay out a drawing."""
+
+    __module__ = "autograd"
+
+
 @functools.cache
 def _drawing_class() -> type[Any]:
-    """`graphviz.Digraph`, except that rendering without `dot` says how to install it."""
+    """`graphviz.Digraph`, except that rendering runs `dot` with a time limit and, without
+    `dot`, says how to install it."""
     graphviz = _graphviz()
     digraph: Any = graphviz.Digraph
 
     class Drawing(digraph):  # type: ignore[misc]
-        """A `graphviz.Digraph` made by `autograd.draw`."""
+        """A `graphviz.Digraph` made by `autograd.draw`. ``node_ids`` maps each Value drawn
+        to its Graphviz node name (``n0``, ``n1``...), which is also the ``id`` of its box in
+        the SVG; the edge into box ``n5`` from its operand ``n3`` (the k-th operand drawn) has
+        the ``id`` ``n3-n5-k``."""
 
-        def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        timeout: float = RENDER_TIMEOUT
+
+        def pipe(self, format: str | None = None, renderer: str | None = None,  # noqa: A002
+                 formatter: str | None = None, neato_no_op: Any = None, quiet: bool = False,
+                 *, engine: str | None = None, encoding: str | None = None) -> Any:
+            kind = ":".join(p for p in (format or self.format, renderer, formatter) if p)
+            command = [engine or self.engine, f"-T{kind}"]
             try:
-                return super().pipe(*args, **kwargs)
-            except graphviz.ExecutableNotFound as e:
+                done = subprocess.run(command, input=self.source.encode("utf-8"),
+                                      capture_output=True, timeout=self.timeout, check=False)
+            except FileNotFoundError as e:
                 raise GraphvizNotFoundError(INSTALL_GRAPHVIZ) from e
+            except subprocess.TimeoutExpired:
+                raise RenderTimeoutError(
+                    f"Graphviz took more than {self.timeout:g} s to lay out this drawing "
+                    f"({self.source.count(' -> '):,} edges); draw a smaller graph "
+                    "(collapse='neuron', fewer samples), or allow more time with draw(..., "
+                    "timeout=SECONDS)") from None
+            if done.returncode != 0:
+                message = done.stderr.decode("utf-8", "replace").strip()
+                raise RuntimeError(f"Graphviz's {command[0]} failed: {message}")
+            return done.stdout.decode(encoding) if encoding else done.stdout
 
         def render(self, *args: Any, **kwargs: Any) -> Any:
             try:
@@ -305,7 +349,25 @@ def _table(rows: Sequence[str]) -> str:
     )
 
 
-def _box_label(title: str, badge: str, badge_colour: str, data: float, grad: float,
+_GRAD_TEXT: ContextVar[Mapping[Value, str] | None] = ContextVar("autograd_grad_text",
+                                                                 default=None)
+"""Text shown as the grad of these boxes instead of their number (see `_drawing`)."""
+
+
+def _drawing(root: Value, grad_text: Mapping[Value, str],
+             **options: Any) -> tuple[Digraph, dict[Value, str]]:
+    """`draw(root, **options)` with `grad_text` written as the grad of these boxes, and the
+    node name (SVG id) of each Value drawn. `autograd.page` lays the boxes out with room for
+    the 9-decimal gradients its script writes in."""
+    token = _GRAD_TEXT.set(grad_text)
+    try:
+        graph = draw(root, **options)
+    finally:
+        _GRAD_TEXT.reset(token)
+    return graph, graph.node_ids
+
+
+def _box_label(title: str, badge: str, badge_colour: str, data: float, grad: float | str,
                extra: str = "") -> str:
     rows = []
     if title:
@@ -315,7 +377,8 @@ def _box_label(title: str, badge: str, badge_colour: str, data: float, grad: flo
         rows.append(f'<TR><TD COLSPAN="2"><I>{_text(extra)}</I></TD></TR>')
     for name, x in (("data", data), ("grad", grad)):
         rows.append(
-            f'<TR><TD ALIGN="LEFT">{name}</TD><TD ALIGN="RIGHT">{_text(_fmt(x))}</TD></TR>'
+            f'<TR><TD ALIGN="LEFT">{name}</TD><TD ALIGN="RIGHT">'
+            f'{_text(x if isinstance(x, str) else _fmt(x))}</TD></TR>'
         )
     return _table(rows)
 
@@ -332,6 +395,8 @@ def draw(
     legend: bool = True,
     rankdir: Literal["LR", "TB", "RL", "BT"] = "LR",
     max_nodes: int = MAX_NODES,
+    max_edges: int = MAX_EDGES,
+    timeout: float = RENDER_TIMEOUT,
 ) -> Digraph:
     """The graph of `root` as a `graphviz.Digraph` (the module docstring says what it shows).
 
@@ -347,9 +412,11 @@ def draw(
     - ``collapse='neuron'``: one box per neuron call of an `autograd.nn` model.
     - ``clusters``: group nn Values by layer and neuron. ``legend``: add a caption.
     - ``rankdir``: ``'LR'`` (inputs left) or ``'TB'`` (inputs on top; better for deep graphs).
-    - ``max_nodes``: refuse, with `GraphTooLargeError` (a ValueError), to draw more boxes.
+    - ``max_nodes`` / ``max_edges``: refuse, with `GraphTooLargeError` (a ValueError), to draw
+      more boxes / edges (a collapsed dense layer can have few boxes and very many edges).
+    - ``timeout``: seconds Graphviz may take when the drawing is rendered (`RenderTimeoutError`).
     """
-    _check_options(root, collapse, rankdir, max_nodes, highlight)
+    _check_options(root, collapse, rankdir, max_nodes, highlight, max_edges, timeout)
     nodes = walk(root)  # cheap: count before any other work
     if len(nodes) > max_nodes and collapse is None:
         raise GraphTooLargeError(_too_large(root, nodes, max_nodes))
@@ -357,6 +424,14 @@ def draw(
     plan = _plan(order, collapse)
     if len(plan.boxes) > max_nodes:
         raise GraphTooLargeError(_too_large(root, nodes, max_nodes, len(plan.boxes)))
+    n_edges = sum(map(len, plan.edges.values()))
+    if n_edges > max_edges:
+        raise GraphTooLargeError(
+            f"draw: the drawing would have {n_edges:,} edges between {len(plan.boxes):,} boxes, "
+            f"more than max_edges={max_edges:,}; Graphviz would take very long to route them. "
+            + ("Draw fewer samples or a smaller part of the graph" if collapse else
+               "collapse='neuron' draws each nn neuron call as one box; or draw a smaller part")
+            + f", or pass max_edges={n_edges} to draw it anyway.")
     on_path: set[Value] = set()
     n_paths, total = 0, 0.0
     if highlight is not None:
@@ -365,12 +440,13 @@ def draw(
             raise ValueError(f"draw: highlight={_describe(highlight)} is not in the graph of "
                              f"the root {_describe(root)}")
     if edge_labels is None:
-        n_edges = sum(map(len, plan.edges.values()))
         edge_labels = len(plan.boxes) <= EDGE_LABELS_UP_TO and n_edges <= EDGE_LABELS_UP_TO
 
     graph = _new_graph(rankdir, bundle=bool(collapse) and not edge_labels and not on_path)
+    graph.timeout = timeout
     boxes = plan.boxes[::-1]  # operands first (leaves in operand order): Graphviz keeps it
     ids = {v: f"n{i}" for i, v in enumerate(boxes)}
+    graph.node_ids = ids
     cluster_of = _clusters(boxes, plan) if clusters else {}
     roles = _add_boxes(graph, boxes, ids, plan, cluster_of, root, highlight, on_path,
                        set(params), set(inputs))
@@ -381,15 +457,19 @@ def draw(
 
 
 def _check_options(root: Value, collapse: object, rankdir: object, max_nodes: object,
-                   highlight: object) -> None:
+                   highlight: object, max_edges: object = MAX_EDGES,
+                   timeout: object = RENDER_TIMEOUT) -> None:
     if not isinstance(root, Value):
         raise TypeError(f"draw: root must be a Value, not {type(root).__name__}")
     if collapse not in (None, "neuron"):
         raise ValueError(f"draw: collapse must be None or 'neuron', not {collapse!r}")
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"draw: rankdir must be 'LR', 'TB', 'RL' or 'BT', not {rankdir!r}")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"draw: max_nodes must be a positive int, not {max_nodes!r}")
+    for name, limit in (("max_nodes", max_nodes), ("max_edges", max_edges)):
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"draw: {name} must be a positive int, not {limit!r}")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ValueError(f"draw: timeout must be a number of seconds > 0, not {timeout!r}")
     if highlight is not None and not isinstance(highlight, Value):
         raise TypeError(f"draw: highlight must be a Value, not {type(highlight).__name__}")
 
@@ -436,6 +516,7 @@ def _add_boxes(graph: Any, boxes: list[Value], ids: dict[Value, str], plan: _Pla
     for v in boxes:
         short = cluster_of.get(v, (0, 0))[1] != 0  # inside a neuron's cluster: w1, b, z, out
         attrs = _box(v, plan, params, inputs, roles, short)
+        attrs["id"] = ids[v]
         if v is root:
             attrs.update(peripheries="2", fillcolor=_ROOT_FILL)
         if v in on_path:
@@ -454,8 +535,8 @@ def _add_edges(graph: Any, boxes: list[Value], ids: dict[Value, str], plan: _Pla
                cluster_of: dict[Value, tuple[int, int]], on_path: set[Value],
                edge_labels: bool) -> None:
     for v in boxes:
-        for p, d in plan.edges.get(v, ()):
-            attrs = {}
+        for k, (p, d) in enumerate(plan.edges.get(v, ())):
+            attrs = {"id": f"{ids[p]}-{ids[v]}-{k}"}
             if cluster_of.get(p, (0, 0))[0] != cluster_of.get(v, (0, 0))[0]:
                 attrs["minlen"] = "2"  # room between layers, so that clusters need not stagger
             if p in on_path:  # then v is on a path too
@@ -491,12 +572,14 @@ def _add_legend(graph: Any, root: Value, highlight: Value | None, roles: set[str
 def _box(v: Value, plan: _Plan, params: set[Value], inputs: set[Value], roles: set[str],
          short: bool) -> dict[str, str]:
     """Graphviz attributes of one box; adds the leaf role it shows to `roles`."""
+    texts = _GRAD_TEXT.get()
+    grad = v.grad if texts is None else texts.get(v, v.grad)
     if v in plan.collapsed:
         layer, neuron = plan.calls[v].position
         n_params = plan.collapsed[v]
         act = "linear" if v.op == "dot" else op_text(v)
         folded = f"{n_params} param{'s' * (n_params != 1)} folded in"
-        label = _box_label(f"layer {layer} / neuron {neuron}", act, _BADGE["op"], v.data, v.grad,
+        label = _box_label(f"layer {layer} / neuron {neuron}", act, _BADGE["op"], v.data, grad,
                            folded)
         return {"label": label, "fillcolor": _FILL["op"]}
     if v in params or v.owner is not None:
@@ -511,7 +594,7 @@ def _box(v: Value, plan: _Plan, params: set[Value], inputs: set[Value], roles: s
         roles.add(role)
     badge = role if v.is_leaf else op_text(v)
     title = v.label.rsplit(".", 1)[-1] if short else v.label
-    return {"label": _box_label(title, badge, _BADGE[role], v.data, v.grad),
+    return {"label": _box_label(title, badge, _BADGE[role], v.data, grad),
             "fillcolor": _FILL[role]}
 
 
@@ -560,13 +643,33 @@ def _too_large(root: Value, nodes: list[Value], max_nodes: int,
 # Files.
 
 
+GRAPH_FORMATS = ("svg", "png", "pdf", "dot")
+"""What `save_svg` writes, by the file's suffix (no suffix: SVG)."""
+
+
+def graph_format(path: str | os.PathLike[str]) -> str:
+    """The format a drawing saved at `path` is written in, from its suffix; a ValueError for a
+    suffix that is none of `GRAPH_FORMATS` (an SVG written into ``out.png`` would be wrong)."""
+    suffix = Path(os.fsdecode(path)).suffix.lower().lstrip(".")
+    if not suffix:
+        return "svg"
+    if suffix not in GRAPH_FORMATS:
+        raise ValueError(f"cannot write a drawing as .{suffix}: the file's suffix chooses the "
+                         f"format, one of {', '.join('.' + f for f in GRAPH_FORMATS)}")
+    return suffix
+
+
 def save_svg(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
-    """Render `draw(root, **options)` to SVG and write it to `path` atomically
-    (`autograd.files.write_atomic`: a reader never sees half a file, a failed render leaves an
-    existing file untouched, a device or FIFO is refused, an existing file keeps its
-    permissions). Creates missing parent folders. Returns the path."""
-    svg: bytes = draw(root, **options).pipe(format="svg")
-    return Path(write_atomic(path, svg, what="save_svg", make_folders=True))
+    """Render `draw(root, **options)` and write it to `path`: SVG, or PNG, PDF or the DOT source
+    as the suffix says (`graph_format`). Written atomically (`autograd.files.write_atomic`: a
+    reader never sees half a file, a failed render leaves an existing file untouched, a device
+    or FIFO is refused, an existing file keeps its permissions, a symbolic link stays one and
+    its target is written). Creates missing parent folders. Returns the path."""
+    kind = graph_format(path)
+    check_target(path, "save_svg")  # before the work of rendering
+    drawing = draw(root, **options)
+    data: bytes = drawing.source.encode("utf-8") if kind == "dot" else drawing.pipe(format=kind)
+    return Path(write_atomic(path, data, what="save_svg", make_folders=True))
 
 
 def write_gallery(outdir: str | os.PathLike[str]) -> list[Path]:

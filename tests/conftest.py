@@ -1,4 +1,4 @@
-"""Shared test set-up: hypothesis profiles and small fixtures.
+"""Shared test set-up: hypothesis profiles, small fixtures, and a closing line on skipped tests.
 
 Hypothesis profiles (choose with ``HYPOTHESIS_PROFILE=<name>``; ``ci`` is the default):
 
@@ -10,6 +10,7 @@ Hypothesis profiles (choose with ``HYPOTHESIS_PROFILE=<name>``; ``ci`` is the de
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -31,3 +32,51 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 def net() -> TwoLayerSigmoid:
     """Seed 004's network, freshly built (forward pass done, no gradients yet)."""
     return two_layer_sigmoid()
+
+
+# ---------------------------------------------------------------------------------------------
+# Skipped tests are announced, with the one command that runs them all.
+
+_WHY = (  # (words in a skip reason, what the skipped tests are), first match wins
+    (("torch",), "PyTorch cross-checks (torch is not installed)"),
+    (("playwright", "chromium", "browser"), "browser tests (Chromium or Playwright is missing)"),
+    (("graphviz", "`dot`"), "need Graphviz's dot program"),
+)
+RUN_EVERYTHING = "make test-all"
+"""The command that installs what the skipped tests need (torch, Chromium, Playwright) and
+runs every test."""
+
+
+def _skip_group(report: pytest.TestReport) -> str:
+    """What a skipped test is, from its skip reason."""
+    longrepr = report.longrepr
+    reason = str(longrepr[2] if isinstance(longrepr, tuple) else longrepr).lower()
+    for words, group in _WHY:
+        if any(word in reason for word in words):
+            return group
+    return "skipped for other reasons"
+
+
+_CLOSING = pytest.StashKey[str]()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Count the skipped tests by reason; `pytest_unconfigure` prints the line after pytest's
+    own closing line, so that it is the last thing on the screen."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if hasattr(r, "longrepr")]
+    if not skipped:
+        return
+    groups = Counter(_skip_group(r) for r in skipped)
+    parts = ", ".join(f"{n} {group}" for group, n in groups.most_common())
+    line = f"{len(skipped)} skipped: {parts}."
+    if any(group != "skipped for other reasons" for group in groups):
+        line += (f" To run everything: {RUN_EVERYTHING} (installs the CPU torch, Chromium and"
+                 " Playwright, then runs these tests).")
+    terminalreporter.config.stash[_CLOSING] = line
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    line = config.stash.get(_CLOSING, None)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if line and reporter is not None:
+        reporter.write_line(line, yellow=True, bold=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import autograd
 from autograd import Value
 from autograd.cli import ExpressionError, evaluate, main
 from autograd.inspect import fmt
@@ -37,8 +38,10 @@ def test_grad_prints_the_value_and_every_partial(capsys: pytest.CaptureFixture[s
 def test_grad_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["grad", "sigmoid(w*x + b)", "w=-3", "x=2", "b=1", "--explain", "w"]) == 0
     out = capsys.readouterr().out
-    assert "∂f/∂w = ∂f/∂(w*x + b) × ∂(w*x + b)/∂w\n      = 0.006648057 × 2\n" \
-           "      = 0.013296113" in out
+    assert "∂f/∂w = ∂f/∂(w*x + b) × ∂(w*x + b)/∂(w*x) × ∂(w*x)/∂w\n" \
+           "      = 0.006648057 × 1 × 2\n      = 0.013296113" in out
+    assert "with ∂f/∂(w*x + b) = σ(w*x + b)·(1 − σ(w*x + b)) = 0.006648057\n" \
+           "     ∂(w*x)/∂w = x = 2" in out
 
 
 def test_grad_with_shared_names_and_functions(capsys: pytest.CaptureFixture[str]) -> None:
@@ -135,8 +138,12 @@ def test_engine_errors_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
 def test_deep_expressions_do_not_crash(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["grad", "-" * 501 + "x", "x=2"]) == 0  # 501 nested negations
     assert capsys.readouterr().out.splitlines()[1] == "∂f/∂x = -1"
-    assert main(["grad", "x+" * 100_000 + "x", "x=1"]) == 2
-    assert "nested too deeply" in capsys.readouterr().err
+    assert main(["grad", "x+" * 100_000 + "x", "x=1"]) == 0  # a flat sum of 100,001 terms
+    out = capsys.readouterr().out
+    assert out.splitlines()[1] == "∂f/∂x = 100001" and len(out.splitlines()[0]) < 250
+    assert main(["grad", "sin(x)*" * 3000 + "x", "x=2"]) == 2  # one term 3,000 deep
+    err = capsys.readouterr().err
+    assert "too long to read" in err and "characters" in err and "Traceback" not in err
 
 
 def test_evaluate_labels_subexpressions() -> None:
@@ -151,6 +158,11 @@ def test_usage_errors_from_argparse(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["grad"]) == 2
     assert main(["nonsense"]) == 2
     assert "usage: autograd" in capsys.readouterr().err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"autograd {autograd.__version__} (autograd-scalar)\n"
 
 
 def test_svg_option_and_svgs_command_call_viz(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -215,7 +227,7 @@ def test_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "fit:" not in out  # no progress bar when the output is not a terminal
     assert out.rstrip().splitlines()[-1] == f"Output folder: {out_dir.resolve()}"
     written = sorted(p.name for p in out_dir.iterdir())
-    assert written in (["mlp_neurons.svg", "two_layer.svg", "two_layer_w1.svg"],
+    assert written in (["mlp_neurons.svg", "two_layer.html", "two_layer.svg", "two_layer_w1.svg"],
                        ["mlp_neurons.dot", "two_layer.dot", "two_layer_w1.dot"])
 
 

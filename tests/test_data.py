@@ -61,7 +61,7 @@ def test_circles_and_spiral() -> None:
 def test_generator_errors() -> None:
     with pytest.raises(ValueError, match="make_moons: n must be an int >= 1"):
         make_moons(0)
-    with pytest.raises(ValueError, match="noise must be a number >= 0"):
+    with pytest.raises(ValueError, match="noise must be a finite number >= 0"):
         make_moons(10, noise=-1.0)
     with pytest.raises(ValueError, match=r"factor must be in \[0, 1\)"):
         make_circles(10, factor=1.5)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+import pickle
 import re
+import traceback
 from collections.abc import Callable
 
 import numpy as np
 import pytest
 
+import autograd
 from autograd import (
     AnomalyError,
     DomainError,
@@ -91,6 +94,26 @@ def test_log_of_a_non_positive_number(x: float) -> None:
     message = raises(DomainError, lambda: Value(x, "p").log(), "log", repr(x), "'p'")
     assert message.startswith("log:")
     assert issubclass(DomainError, ValueError)
+
+
+PUBLIC_ERRORS = ["DomainError", "PoleError", "AnomalyError", "GradcheckError",
+                 "GraphTooLargeError", "GraphvizNotFoundError"]
+
+
+@pytest.mark.parametrize("name", PUBLIC_ERRORS)
+def test_errors_are_named_as_users_import_them(name: str) -> None:
+    kind = getattr(autograd, name)
+    assert name in autograd.__all__
+    assert repr(kind) == f"<class 'autograd.{name}'>"
+
+
+def test_a_traceback_says_autograd_domain_error() -> None:
+    with pytest.raises(DomainError) as info:
+        Value(-2.0, label="x").log()
+    last = traceback.format_exception(info.type, info.value, info.tb)[-1]
+    assert last == "autograd.DomainError: log: undefined for x=-2.0 ('x'); needs x > 0\n"
+    again = pickle.loads(pickle.dumps(info.value))  # the name leads back to the class
+    assert type(again) is DomainError and str(again) == str(info.value)
 
 
 def test_division_by_zero_both_ways() -> None:

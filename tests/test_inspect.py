@@ -168,9 +168,59 @@ def test_unlabeled_graph_uses_op_names() -> None:
     e = explain(y, a)
     assert not e.folded and e.n_paths == 2
     text = str(e)
-    assert "∂add#1/∂leaf#2" in text and "sigmoid#" in text
+    assert "∂add#1/∂leaf#1" in text and "sigmoid#1" in text  # a is the first leaf used
     y.backward()
     assert e.value == a.grad
+
+
+def test_a_node_has_one_name_in_every_view() -> None:
+    a, b = Value(0.5), Value(-1.5)
+    y = (a * b).sigmoid() + a * 2.0
+    views = [tree(y), str(explain(y, a)), str(explain(y, b)),
+             "\n".join(map(str, backward_steps(y)))]
+    for name in ("add#1", "mul#1", "mul#2", "sigmoid#1", "leaf#1", "leaf#2"):
+        assert all(name in view for view in views[:1] + views[3:]), name
+    assert "mul#1 = leaf#1 * leaf#2" in views[0] and "mul#2 = leaf#1 * 2" in views[0]
+    assert "step 3: mul#2 = leaf#1 * 2" in views[3] or "mul#2 = leaf#1 * 2" in views[3]
+    assert "∂add#1/∂leaf#1" in views[1] and "∂add#1/∂leaf#2" in views[2]
+
+
+def test_a_label_on_several_nodes_says_which_call() -> None:
+    from autograd.nn import MLP
+
+    model = MLP(2, [2, 1], seed=0)
+    samples = [[Value(0.5 * s, f"x{k}") for k in (1, 2)] for s in (1, 2, 3)]
+    loss = autograd.sum([model(x) for x in samples])
+    text = tree(loss, max_nodes=10_000)
+    for k in (1, 2, 3):  # the neuron's output for sample k: the k-th node with that label
+        assert f"L1.N1.out[{k}]" in text and f"x1[{k}]" in text
+    assert "L1.N1.out[4]" not in text and "L1.N1.w1 " in text  # parameters are one node each
+
+
+def test_control_characters_in_labels_are_escaped() -> None:
+    x = Value(2.0, "\x1b[2Jclear")
+    y = x * x
+    y.label = "line\nbreak"
+    for view in (tree(y), str(explain(y, x)), str(next(backward_steps(y)))):
+        assert "\x1b" not in view and "\\x1b[2Jclear" in view
+        assert "line\\nbreak" in view and "line\nbreak" not in view
+
+
+def test_tree_output_grows_linearly_with_the_lines_shown() -> None:
+    x = Value(1.0)
+    for _ in range(20_000):
+        x = x * 1.0
+    sizes = [len(tree(x, max_nodes=k)) for k in (1_000, 2_000, 4_000)]
+    assert sizes[2] < 2.2 * sizes[1] < 4.6 * sizes[0]  # not quadratic
+    assert "[depth 3999]" in tree(x, max_nodes=4_000)
+
+
+def test_a_step_never_hides_a_contribution() -> None:
+    x = Value(1.0, "x")
+    x.grad = 1.0
+    y = x * 1e-12
+    step = next(backward_steps(y))
+    assert "x.grad: 1 -> 1 (+ 1e-12)" in str(step)
 
 
 def test_folding_falls_back_to_every_node_when_it_would_cost_too_much() -> None:
@@ -422,7 +472,7 @@ def test_tree_shows_shared_nodes_once() -> None:
     net = two_layer_sigmoid()
     text = tree(net.E_total)
     lines = text.splitlines()
-    assert lines[0].startswith("E_total = E_o1 + E_o2    data 0.0968673")
+    assert lines[0].startswith("E_total = E_o1 + E_o2    data 0.096867268")
     for name in ("out_h1", "out_h2", "b1", "b2", "i1", "i2"):  # each used twice
         assert sum(1 for line in lines if line.endswith(f"─ {name}  ↑ see above")) == 1
         assert sum(1 for line in lines if f"─ {name} " in line and "data" in line) == 1
@@ -441,3 +491,28 @@ def test_tree_depth_and_size_limits() -> None:
     text = tree(x, max_nodes=50)
     assert len(text.splitlines()) == 51 and "the graph has 100001 nodes" in text
     assert explain(x, walk(x)[-1]).n_paths == 1
+
+
+def test_the_lecture_neurons_explanation_shows_its_labeled_intermediates() -> None:
+    """micrograd's lecture neuron: x1*w1 labeled x1w1, the sum labeled; the key factor
+    ∂x1w1/∂w1 = x1 must appear, folded or not."""
+    x1, w1 = Value(2.0, "x1"), Value(-3.0, "w1")
+    x2, w2 = Value(0.0, "x2"), Value(1.0, "w2")
+    b = Value(6.8813735870195432, "b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2w2"
+    s = x1w1 + x2w2
+    s.label = "s"
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    for fold in (None, False):
+        e = explain(o, w1, fold=fold)
+        assert [(c.start, c.end) for c in e.chain] == [(o, n), (n, s), (s, x1w1), (x1w1, w1)]
+        text = str(e)
+        assert "∂o/∂w1 = ∂o/∂n × ∂n/∂s × ∂s/∂x1w1 × ∂x1w1/∂w1" in text
+        assert "∂x1w1/∂w1 = x1 = 2" in text and "∂o/∂n = 1 − tanh²(n) = 0.5" in text
+        assert e.value == pytest.approx(1.0, abs=1e-12)

@@ -219,3 +219,26 @@ def test_views_read_the_node() -> None:
     assert "lse" in str(e) and "a" in str(e)
     assert "logsumexp" in autograd.draw(out).source
     assert "logsumexp(a, b)" in autograd.tree(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Forward mode: Duals go through plain arithmetic, as for sum and dot
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(-30.0, 30.0), min_size=1, max_size=6), st.data())
+def test_forward_mode_tangent_is_the_softmax_weighted_tangents(xs: list[float],
+                                                              data: st.DataObject) -> None:
+    from autograd.forward import Dual
+
+    tangents = [data.draw(st.floats(-2.0, 2.0)) for _ in xs]
+    out = logsumexp([Dual(x, t) for x, t in zip(xs, tangents, strict=True)])
+    assert isinstance(out, Dual)
+    assert math.isclose(out.primal, by_hand(xs), rel_tol=1e-12, abs_tol=1e-12)
+    probs = [math.exp(x - by_hand(xs)) for x in xs]
+    want = math.fsum(p * t for p, t in zip(probs, tangents, strict=True))
+    assert math.isclose(out.tangent, want, rel_tol=1e-9, abs_tol=1e-12)
+    mixed = logsumexp([2.0, Dual(1000.0, 1.0)])  # a plain number among them; no overflow
+    assert mixed.primal == pytest.approx(1000.0) and mixed.tangent == pytest.approx(1.0)
+    with pytest.raises(TypeError, match="^logsumexp: unsupported operand of type 'Dual'"):
+        logsumexp([Value(1.0), Dual(1.0, 1.0)])

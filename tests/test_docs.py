@@ -1,0 +1,51 @@
+"""The documentation's examples run: every ```python block of docs/*.md, page by page.
+
+The blocks of one page run in order in one namespace, as a reader would paste them. Ops that a
+page defines with `autograd.op` are removed afterwards, so that no page changes the registry
+the other tests see.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from autograd import ops
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+BLOCK = re.compile(r"^( *)```python\n(.*?)^\1```", re.MULTILINE | re.DOTALL)
+
+
+def python_blocks(page: Path) -> list[str]:
+    """The page's Python code blocks, dedented (a block inside a list item is indented)."""
+    blocks = []
+    for match in BLOCK.finditer(page.read_text(encoding="utf-8")):
+        indent = len(match.group(1))
+        blocks.append("".join(line[indent:] for line in match.group(2).splitlines(True)))
+    return blocks
+
+
+PAGES = sorted(p for p in DOCS.glob("*.md") if python_blocks(p))
+
+
+def test_the_guides_have_examples() -> None:
+    assert len(PAGES) >= 8, [p.name for p in PAGES]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
+def test_examples_run(page: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = {o.name: o for o in ops.registered(builtin=False)}
+    namespace: dict[str, object] = {"__name__": f"docs_{page.stem.replace('-', '_')}"}
+    try:
+        for n, code in enumerate(python_blocks(page), 1):
+            exec(compile(code, f"{page.name}, python block {n}", "exec"), namespace)
+    finally:
+        for op in ops.registered(builtin=False):
+            if before.get(op.name) is not op:
+                ops.unregister(op.name)
+        for op in before.values():
+            if op.name not in {o.name for o in ops.registered(builtin=False)}:
+                ops.register(op)
+    capsys.readouterr()
