@@ -3,6 +3,9 @@
 Every generator is seeded: the same ``seed`` gives the same points. ``X`` is a list of samples,
 each a list of features (``[x1, x2]``); ``y`` is a list of class labels (ints from 0).
 
+`names` is a list of 5,163 first names (the U.S. Census Bureau's 1990 lists, in the public domain),
+shipped with the package: the data set of the tiny GPT notebook, which learns to make up names.
+
 Training on mini-batches (stochastic gradient descent, mini-batches and epochs): one *epoch* is
 one pass over the training set; it is cut into *mini-batches*, and each batch gives one gradient
 step. Stochastic gradient descent proper is the batch size 1 case.
@@ -14,6 +17,7 @@ import math
 import numbers
 import random
 from collections.abc import Iterator, Sequence
+from importlib import resources
 from typing import TypeVar
 
 __all__ = [
@@ -22,6 +26,7 @@ __all__ = [
     "make_moons",
     "make_spiral",
     "min_max_scale",
+    "names",
     "standardize",
     "train_test_split",
 ]
@@ -245,3 +250,15 @@ def batches(X: Sequence[T], y: Sequence[U], batch_size: int, shuffle: bool = Tru
         _rng(seed).shuffle(order)
     chunks = [order[k:k + batch_size] for k in range(0, len(order), batch_size)]
     return (([X[i] for i in idx], [y[i] for i in idx]) for idx in chunks)
+
+
+def names() -> list[str]:
+    """5,163 first names, lowercase ``a``-``z`` only, in alphabetical order.
+
+    They are the U.S. Census Bureau's 1990 lists of female and male first names (a work of the
+    U.S. government, in the public domain), each name once; ``scripts/make_names.py`` says how
+    ``autograd/names.txt`` was built from them. Shuffle them yourself (``random.Random(0)``)
+    before training on them.
+    """
+    text = resources.files("autograd").joinpath("names.txt").read_text(encoding="ascii")
+    return text.split()

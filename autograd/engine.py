@@ -54,6 +54,7 @@ __all__ = [
     "is_anomaly_enabled",
     "is_grad_enabled",
     "linear",
+    "logsumexp",
     "no_grad",
     "rule_locals",
     "sum",
@@ -1042,6 +1043,70 @@ ops.register(Op(None, None, name="sum", fused=lambda v: v.local_grads, formula=(
                 builtin=True, doc="One node for a sum of many terms: `autograd.sum`."))
 ops.register(Op(None, None, name="dot", fused=_dot_rule, formula=("x_i", "w_i", "1"),
                 builtin=True, doc="One node for w·x + b: `autograd.dot`, `autograd.linear`."))
+
+
+def logsumexp(values: Iterable[Operand]) -> Value:
+    """One node for ``log(exp(v1) + ... + exp(vn))``, PyTorch's ``torch.logsumexp``: computed
+    with the largest value taken out first, so that no exp overflows.
+
+    d out / d v_i = exp(v_i - out), the softmax of the values. `nn.cross_entropy` is
+    ``logsumexp(logits) - logits[target]``: two nodes per sample, whatever the number of
+    classes, instead of an exp, a subtraction and a division per class. Plain numbers may be
+    among the values (they get no gradient); an infinity or NaN among them gives IEEE's result.
+    """
+    items = list(values)
+    if not items:
+        raise ValueError("logsumexp: no values; give at least one")
+    only = [v for v in items if type(v) is Value]
+    if len(only) == len(items):  # the common case: only Values
+        data = [v.data for v in only]
+        out = _logsumexp(data)
+        local = tuple([_exp(x - out) for x in data])
+        return _node("logsumexp", out, tuple(only), local, _NARY, None)
+    xs: list[float] = []
+    for v in items:
+        try:
+            xs.append(_data(v, "logsumexp"))
+        except TypeError:
+            if not _dual(v) or any(isinstance(u, Value) for u in items):
+                raise
+            return _plain_logsumexp(items)  # type: ignore[no-any-return]  # a Dual
+    out = _logsumexp(xs)
+    prev = tuple(v for v in items if isinstance(v, Value))
+    if not prev:  # nothing to differentiate: a constant
+        return Value(out)
+    local = tuple(_exp(x - out) for x, v in zip(xs, items, strict=True) if isinstance(v, Value))
+    return _node("logsumexp", out, prev, local, _NARY, tuple(items))
+
+
+_exp = math.exp
+
+
+def _logsumexp(xs: list[float]) -> float:
+    """log(sum(exp(x))) of floats, the largest x taken out first; IEEE at infinities and NaN."""
+    m = max(xs)
+    if not _isfinite(m) or m != m:  # max lets NaN through only when it comes first
+        return math.nan if any(x != x for x in xs) else m
+    total = builtins.sum([_exp(x - m) for x in xs])
+    return m + math.log(total) if total == total else math.nan
+
+
+def _plain_logsumexp(items: list[Any]) -> Any:
+    """`logsumexp` by each operand's own arithmetic and the registry's exp and log, for forward
+    mode's Duals. The shift is the largest item (Duals compare by their primal); any shift gives
+    the same value and derivative, the largest keeps exp from overflowing."""
+    m = max(items)
+    return m + _LOG(_plain_sum([amath.exp(v - m) for v in items], 0.0))
+
+
+def _logsumexp_rule(v: Value) -> tuple[Value, ...]:
+    """logsumexp's local derivatives as Values: exp(v_i - out), for second derivatives."""
+    return tuple((p - v).exp() for p in v.parents)
+
+
+ops.register(Op(None, None, name="logsumexp", fused=_logsumexp_rule,
+                formula=("exp(x_i − out)",), builtin=True,
+                doc="One node for log Σ exp(x_i): `autograd.logsumexp`, `nn.cross_entropy`."))
 
 
 # ---------------------------------------------------------------------------------------------

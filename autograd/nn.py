@@ -643,8 +643,9 @@ def cross_entropy(logits: Sequence[Any], target: int | Sequence[int]) -> Value:
     """``-log softmax(logits)[target]``, mean over a batch; PyTorch's ``cross_entropy``.
 
     One sample: a list of C logits and a class index; a batch: a list of such lists and a list
-    of indices. Computed as ``logsumexp(logits) - logits[target]``, the log-sum-exp taken with
-    the largest logit subtracted, so large logits do not overflow.
+    of indices. Computed as ``logsumexp(logits) - logits[target]`` with `autograd.logsumexp`,
+    one node that takes the largest logit out first (large logits do not overflow) and whose
+    local derivatives are the softmax of the logits: two nodes per sample.
     """
     op = "cross_entropy"
     rows = _logits_rows(logits, op)
@@ -657,9 +658,7 @@ def cross_entropy(logits: Sequence[Any], target: int | Sequence[int]) -> Value:
         if isinstance(t, bool) or not isinstance(t, int) or not 0 <= t < len(row):
             raise ValueError(f"{op}: target {t!r} (sample {i}) is not a class index "
                              f"in 0..{len(row) - 1}")
-        m = max(v.data if isinstance(v, Value) else float(v) for v in row)
-        lse = engine.sum(_shifted_exps(row)).log() + m
-        terms.append(lse - row[int(t)])
+        terms.append(engine.logsumexp(row) - row[int(t)])
     return _mean(terms)
 
 

@@ -90,7 +90,7 @@ BINARY_OPS = tuple(o.name for o in _BUILTIN if o.arity == 2)
 """The built-in ops of two inputs: Python's operators, and functions such as ``atan2``; two
 Values, or a Value and a plain number (``leaky_relu``'s slope is always a number)."""
 NARY_OPS = tuple(o.name for o in _BUILTIN if o.fused is not None)
-"""The engine's fused nodes, `autograd.sum` and `autograd.dot`."""
+"""The engine's fused nodes: `autograd.sum`, `autograd.dot`, `autograd.logsumexp`."""
 OPS = UNARY_OPS + BINARY_OPS + NARY_OPS
 
 VALUE_BOUND = 100.0
@@ -153,8 +153,8 @@ class Op:
             ws, xs, bias = _dot_parts(self, a)
             tail = f", bias={bias}" if bias is not None else ""
             return f"dot([{', '.join(map(str, ws))}], [{', '.join(xs)}]{tail})"
-        if self.name == "sum":
-            return f"sum({', '.join(a)})"
+        if self.name in ("sum", "logsumexp"):
+            return f"{self.name}({', '.join(a)})"
         texts = self.operands(a)
         if self.const is not None:
             texts = [repr(self.const) if t is self.const else t for t in texts]
@@ -229,6 +229,10 @@ def _float_rule(op: Op, xs: Sequence[float]) -> tuple[float, list[float]]:
         out = builtins.sum(map(operator.mul, ws, vs))
         local = ([] if op.weights else list(vs)) + list(ws) + [1.0] * (bias is not None)
         return (out if bias is None else out + bias), local
+    if op.name == "logsumexp":  # the same arithmetic as engine.logsumexp
+        m = max(xs)
+        out = m + math.log(builtins.sum([math.exp(x - m) for x in xs]))
+        return out, [math.exp(x - out) for x in xs]
     reg = _registry_op(op.name)
     args = op.operands(list(xs))
     out = reg.value(*args)
@@ -259,6 +263,8 @@ def _values(op: Op, args: list[Any]) -> Any:
     if op.name == "dot":
         ws, xs, bias = _dot_parts(op, args)
         return engine.dot(ws, xs, bias)
+    if op.name == "logsumexp":
+        return engine.logsumexp(args)
     reg = _registry_op(op.name)
     operands = op.operands(args)
     python = _PYTHON.get((reg.symbol or "", reg.arity))
@@ -279,6 +285,8 @@ def _torch(op: Op, args: list[Any]) -> Any:
         ws, xs, bias = _dot_parts(op, args)
         out = functools.reduce(operator.add, map(operator.mul, ws, xs))
         return out if bias is None else out + bias
+    if op.name == "logsumexp":
+        return torch.logsumexp(torch.stack(args), 0)
     reg = _registry_op(op.name)
     operands = op.operands(args)
     python = _PYTHON.get((reg.symbol or "", reg.arity))
@@ -379,7 +387,7 @@ def _smooth(op: Op, xs: Sequence[float]) -> bool:
 def _draw_shape(draw: st.DrawFn, name: str) -> tuple[Op, int]:
     """An instruction without operands yet (its constant drawn), and how many registers it reads."""
     weights: tuple[float, ...] = ()
-    if name == "sum":
+    if name in ("sum", "logsumexp"):
         return Op(name, ()), draw(st.integers(2, 5))
     if name == "dot":  # 1 to 4 pairs (or Values against plain-number weights), perhaps a bias
         pairs = draw(st.integers(1, 4))

@@ -4,7 +4,8 @@
     python bench/profile_engine.py            # phases, per-op costs, cProfile
     python bench/profile_engine.py --lines    # also line_profiler on the engine's hot functions
 
-Prints, for the generic graph (workload 1) and the nn.MLP training step (workload 2):
+Prints, for the generic graph (workload 1), the nn.MLP training step (workload 2) and the GPT
+step (workload 3, generic ops and idiomatic):
 forward, `backward_order` and the rest of `backward` in ms and in ns per graph node, with the
 garbage collector on and off; then the cost of single ops in ns; then cProfile's top functions.
 Times are CPU time of this process, medians (phases) or minimums (single ops) of repeats.
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import gpt  # noqa: E402  (bench/gpt.py)
 import run as bench  # noqa: E402  (bench/run.py, which puts the working tree on sys.path)
 
 import autograd  # noqa: E402
@@ -59,6 +61,20 @@ def phases(name: str, build: Callable[[], Any], repeats: int) -> None:
     for label, (on, off) in got.items():
         print(f"  {label:34s} {on * 1e3:7.2f} ms {on / nodes * 1e9:5.0f} ns"
               f"  {off * 1e3:7.2f} ms {off / nodes * 1e9:5.0f} ns")
+
+
+def gpt_phases(repeats: int) -> None:
+    """The phases of workload 3's GPT step on our engine, generic ops and idiomatic."""
+    cfg = gpt.Config()
+    weights = gpt.init_weights(cfg)
+    tokens = gpt.tokenize(gpt.NAME)
+    for variant in gpt.variants()[0][:2]:
+        params = variant.params(weights)
+
+        def build(variant: gpt.Variant = variant, params: Any = params) -> Any:
+            return gpt.gpt_loss(variant.style, params, tokens, cfg)
+
+        phases(f"Workload 3, GPT step ({variant.name})", build, repeats)
 
 
 def op_costs() -> None:
@@ -141,6 +157,7 @@ def main() -> None:
             floor = median_time(lambda: bench.floor_step(fW, fB, X, Y), args.repeats, False)
             print(f"  whole training step {ours * 1e3:.2f} ms, plain-float floor "
                   f"{floor * 1e3:.2f} ms: {ours / floor:.2f}x")
+    gpt_phases(args.repeats)
     op_costs()
     profile("workload 1", lambda: generic().backward(), 5)
     if step is not None:

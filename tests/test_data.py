@@ -226,3 +226,18 @@ def test_fit_errors() -> None:
         fit(model, [[1.0]], [1.0, 2.0])
     with pytest.raises(ValueError, match="must be -1 or \\+1"):
         fit(model, [[1.0], [2.0]], [0, 1], loss="hinge", progress=False)
+
+
+# --- names ----------------------------------------------------------------------------------
+
+
+def test_names_ship_with_the_package() -> None:
+    from autograd.data import names
+
+    got = names()
+    assert len(got) == 5163
+    assert got == sorted(set(got))  # each name once, alphabetical
+    assert all(n.isascii() and n.isalpha() and n.islower() for n in got)
+    assert {"mary", "james", "emma", "zoe"} <= set(got)
+    assert set("".join(got)) == set("abcdefghijklmnopqrstuvwxyz")  # a vocabulary of 26 + 1
+    assert max(map(len, got)) + 1 <= 16  # every name and its end mark fit a block of 16

@@ -62,10 +62,23 @@ def test_fused_nodes_in_both_orders(name: str, data: st.DataObject) -> None:
     out.backward()
     symbolic = grad(program(*leaves), leaves, create_graph=True, allow_unused=True)
     assert [g.data for g in symbolic] == [v.grad for v in leaves]
-    for g in symbolic:  # second derivatives: dot's are its operands' partners, 0 or 1
+
+    def first(xs: list[float]) -> list[float]:
+        vs = [Value(x) for x in xs]
+        return [g.data for g in grad(program(*vs), vs, allow_unused=True)]
+
+    eps = 1e-5
+    for i, g in enumerate(symbolic):  # second derivatives against differences of the first
         row = [0.0] * len(leaves) if g.is_leaf else [h.data for h in grad(g, leaves,
                                                                             allow_unused=True)]
-        assert all(h in (0.0, 1.0, 2.0) for h in row)
+        for j in range(len(leaves)):
+            up, down = list(inputs), list(inputs)
+            up[j] += eps
+            down[j] -= eps
+            want = (first(up)[i] - first(down)[i]) / (2 * eps)
+            assert row[j] == pytest.approx(want, rel=1e-5, abs=1e-6), (name, i, j)
+        if name in ("sum", "dot"):  # linear in each operand: 0, 1 or 2 exactly
+            assert all(h in (0.0, 1.0, 2.0) for h in row)
 
 
 # ---------------------------------------------------------------------------------------------
