@@ -35,7 +35,7 @@ import functools
 import html
 import os
 import subprocess
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,6 +106,12 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
+def _num(x: float) -> str:
+    """A number as the pictures write it: `_fmt` with a typographic minus, −0.5446 (the text
+    views keep the ASCII hyphen, which one can copy back into Python)."""
+    return _fmt(x).replace("-", "\u2212")
+
+
 def _text(s: str, limit: int = 60) -> str:
     """User text made safe for an HTML-like label: characters that are not printable are shown
     as Python escapes (``\\n``, ``\\x00``; the SVG stays well-formed XML), very long text is cut,
@@ -119,14 +125,19 @@ def _text(s: str, limit: int = 60) -> str:
 def op_text(v: Value) -> str:
     """The op badge of a Value: ``+``, ``* 0.5``, ``0.85 -`` (rsub), ``** 2``, ``sigmoid``,
     ``leaky_relu(·, 0.1)``: the op, with its plain-number operand where it stands."""
+    return _op_text(v, _fmt)
+
+
+def _op_text(v: Value, number: Callable[[float], str]) -> str:
+    """`op_text` with the plain number written by `number` (pictures: `_num`)."""
     c = v.constant
     found = lookup(v.op)
     if c is None or found is None:
         return v.op
     op, position = found
     if op.symbol is not None:
-        return f"{_fmt(c)} {op.symbol}" if position == 0 else f"{op.symbol} {_fmt(c)}"
-    slots = ["·", _fmt(c)] if position == 1 else [_fmt(c), "·"]
+        return f"{number(c)} {op.symbol}" if position == 0 else f"{op.symbol} {number(c)}"
+    slots = ["·", number(c)] if position == 1 else [number(c), "·"]
     return op.show(slots)
 
 
@@ -378,7 +389,7 @@ def _box_label(title: str, badge: str, badge_colour: str, data: float, grad: flo
     for name, x in (("data", data), ("grad", grad)):
         rows.append(
             f'<TR><TD ALIGN="LEFT">{name}</TD><TD ALIGN="RIGHT">'
-            f'{_text(x if isinstance(x, str) else _fmt(x))}</TD></TR>'
+            f'{_text(x if isinstance(x, str) else _num(x))}</TD></TR>'
         )
     return _table(rows)
 
@@ -484,8 +495,10 @@ def _new_graph(rankdir: str, bundle: bool) -> Any:
         graph.attr(concentrate="true")
     graph.attr("node", shape="box", style="rounded,filled", fontname=_FONT, fontsize="10",
                margin="0.04", color="#555555", penwidth="1")
+    # decorate: a label is underlined and tied to the middle of its edge by a line, so that
+    # it belongs to one edge where several pass close by.
     graph.attr("edge", fontname=_FONT, fontsize="9", arrowsize="0.6", color=_EDGE,
-               fontcolor="#444444")
+               fontcolor="#444444", decorate="true")
     return graph
 
 
@@ -540,11 +553,11 @@ def _add_edges(graph: Any, boxes: list[Value], ids: dict[Value, str], plan: _Pla
             if cluster_of.get(p, (0, 0))[0] != cluster_of.get(v, (0, 0))[0]:
                 attrs["minlen"] = "2"  # room between layers, so that clusters need not stagger
             if p in on_path:  # then v is on a path too
-                attrs.update(label=f"<<B>×{_text(_fmt(d))}</B>>", color=_RED, fontcolor=_RED,
+                attrs.update(label=f"<<B>×{_text(_num(d))}</B>>", color=_RED, fontcolor=_RED,
                              penwidth="2.2")
             else:
                 if edge_labels:
-                    attrs["label"] = f"<×{_text(_fmt(d))}>"
+                    attrs["label"] = f"<×{_text(_num(d))}>"
                 if on_path:
                     attrs.update(color=_FADED, fontcolor="#999999")
             graph.edge(ids[p], ids[v], **attrs)
@@ -564,7 +577,7 @@ def _add_legend(graph: Any, root: Value, highlight: Value | None, roles: set[str
         low = _name(highlight, "the red node")
         lines.append(f"red: the {n_paths} path{'s' * (n_paths != 1)} from {top} to {low}; "
                      f"multiply the factors along each path, add the paths: "
-                     f"∂{top} / ∂{low} = {_fmt(total)}")
+                     f"∂{top} / ∂{low} = {_num(total)}")
     graph.attr(label=_table([f'<TR><TD ALIGN="LEFT">{_text(t, 300)}</TD></TR>' for t in lines]),
                labelloc="b", labeljust="l")
 
@@ -577,7 +590,7 @@ def _box(v: Value, plan: _Plan, params: set[Value], inputs: set[Value], roles: s
     if v in plan.collapsed:
         layer, neuron = plan.calls[v].position
         n_params = plan.collapsed[v]
-        act = "linear" if v.op == "dot" else op_text(v)
+        act = "linear" if v.op == "dot" else _op_text(v, _num)
         folded = f"{n_params} param{'s' * (n_params != 1)} folded in"
         label = _box_label(f"layer {layer} / neuron {neuron}", act, _BADGE["op"], v.data, grad,
                            folded)
@@ -592,7 +605,7 @@ def _box(v: Value, plan: _Plan, params: set[Value], inputs: set[Value], roles: s
         role = "op"
     if role != "op":
         roles.add(role)
-    badge = role if v.is_leaf else op_text(v)
+    badge = role if v.is_leaf else _op_text(v, _num)
     title = v.label.rsplit(".", 1)[-1] if short else v.label
     return {"label": _box_label(title, badge, _BADGE[role], v.data, grad),
             "fillcolor": _FILL[role]}

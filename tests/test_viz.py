@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -64,6 +65,11 @@ def node_with(svg: ET.Element, text: str) -> ET.Element:
 
 def fill(node: ET.Element) -> str | None:
     return node.find(f"{SVG}path").get("fill")  # type: ignore[union-attr]
+
+
+def num(x: float) -> str:
+    """A number as the pictures write it: 4 significant digits, a typographic minus."""
+    return f"{x:.4g}".replace("-", "\u2212")
 
 
 def red_edges(svg: ET.Element) -> list[ET.Element]:
@@ -171,7 +177,7 @@ def test_two_layer_svg_shows_labels_data_grads_ops_and_factors() -> None:
     assert "0.5951" in texts(node_with(svg, "out_h1"))  # out_h1 = 0.595078474
     assert "0.7023" in texts(node_with(svg, "out_o1"))  # out_o1 = 0.702307507
     assert "0.09687" in texts(node_with(svg, "E_total"))  # E_total = 0.096867268
-    assert "-0.01838" in texts(node_with(svg, "w5"))  # dE/dw5 = -0.018375021
+    assert "\u22120.01838" in texts(node_with(svg, "w5"))  # dE/dw5 = -0.018375021
     assert "0.0004252" in texts(node_with(svg, "w1"))  # dE/dw1 = 0.000425237
     # Op badges, with the plain numbers of E = 1/2 (t - o)^2.
     for op in ("+", "*", "sigmoid", "0.85 -", "0.3 -", "** 2", "* 0.5"):
@@ -297,7 +303,7 @@ def test_highlight_marks_the_paths_to_w1_with_their_factors() -> None:
     assert len(red) == 4 + 2 * 8
     factors = [t for g in red for t in texts(g)]
     assert len(factors) == len(red)
-    for f in ("×0.1", "×0.241", "×0.25", "×0.3", "×0.2091", "×0.2039", "×-1", "×0.5"):
+    for f in ("×0.1", "×0.241", "×0.25", "×0.3", "×0.2091", "×0.2039", "×\u22121", "×0.5"):
         assert f in factors
     # The boxes on the paths have red borders; the others do not.
     on_path = ("w1", "l_h1", "out_h1", "out_o1", "out_o2", "E_total")
@@ -318,8 +324,8 @@ def test_highlight_factors_are_the_ones_explain_multiplies() -> None:
     assert why.n_paths == 2
     source = draw(net.E_total, highlight=net.w1).source
     red = set(re.findall(r'label=<<B>(×[^<]*)</B>>', source))
-    assert red == {f"×{f:.4g}" for path in why.paths for f in path.factors}
-    assert f"= {why.value:.4g}" in source
+    assert red == {f"×{num(f)}" for path in why.paths for f in path.factors}
+    assert f"= {num(why.value)}" in source
 
 
 def test_highlight_must_be_in_the_graph() -> None:
@@ -380,7 +386,7 @@ def test_collapse_neuron_draws_one_box_per_neuron_call() -> None:
     w1 = params[0]
     out = next(v for v in walk(loss) if v.label == "L1.N1.out" and v.parents[0].parents[2]
                is inputs[0])
-    factor = f"×{(1.0 - out.data**2) * w1.data:.4g}"
+    factor = f"×{num((1.0 - out.data**2) * w1.data)}"
     assert factor in [t for g in groups(svg, "edge") for t in texts(g)]
     # The collapsed layer boxes sit in layer clusters.
     assert {c.findtext(f"{SVG}title") for c in groups(svg, "cluster")} == {"cluster_L1",
@@ -559,3 +565,55 @@ def test_dense_collapsed_layers_bundle_their_edges() -> None:
     assert "concentrate" not in draw(big, collapse="neuron", highlight=x[0]).source
     small = hinge_loss(MLP(2, [3, 3, 1], seed=1)(x), -1)
     assert "concentrate" not in draw(small, collapse="neuron", inputs=x).source
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers and edge labels in pictures.
+
+
+def bezier_points(d: str, steps: int = 200) -> list[tuple[float, float]]:
+    """Points along a Graphviz edge path ``M x,y C x,y x,y x,y ...`` (cubic Bézier pieces)."""
+    xy = [(float(a), float(b)) for a, b in re.findall(r"(-?[\d.]+),(-?[\d.]+)", d)]
+    points = []
+    for i in range(0, len(xy) - 3, 3):
+        p0, p1, p2, p3 = xy[i:i + 4]
+        for k in range(steps + 1):
+            t = k / steps
+            points.append(tuple(
+                (1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t ** 2 * c + t ** 3 * e
+                for a, b, c, e in zip(p0, p1, p2, p3, strict=True)))
+    return points  # type: ignore[return-value]
+
+
+@needs_dot
+def test_pictures_write_negative_numbers_with_a_typographic_minus() -> None:
+    x = Value(-0.5446, "x")
+    y = x * -2.0 - 3.0
+    y.backward()
+    svg = render(y, edge_labels=True)
+    every_text = texts(svg)
+    assert "\u22120.5446" in every_text  # x's data
+    assert "* \u22122" in every_text  # the badge's plain number
+    assert "\u22121.911" in every_text  # y = 1.0892 - 3
+    assert "×\u22122" in [t for g in groups(svg, "edge") for t in texts(g)]  # d(x * -2) / dx
+    assert not [t for t in every_text if re.search(r"-\d", t)]  # no hyphen before a digit
+    assert "- 3" in every_text  # an op's symbol stays as Python writes it
+    from autograd.inspect import fmt
+
+    assert fmt(-0.5) == "-0.5"  # the text views keep the ASCII hyphen
+
+
+@needs_dot
+def test_each_edge_label_is_tied_to_its_own_edge() -> None:
+    loss, _, inputs = mini_mlp([[0.5, -1.0]], [3, 3, 1], act="relu")
+    svg = render(loss, inputs=inputs, edge_labels=True)
+    labelled = [g for g in groups(svg, "edge") if texts(g)]
+    assert len(labelled) == len(groups(svg, "edge")) > 40
+    for g in labelled:
+        path = g.find(f"{SVG}path")
+        line = g.find(f"{SVG}polyline")  # the underline and the tie to the edge
+        assert path is not None and line is not None
+        xy = [tuple(map(float, p.split(","))) for p in (line.get("points") or "").split()]
+        end = xy[-1]
+        nearest = min(math.dist(end, p) for p in bezier_points(path.get("d") or ""))
+        assert nearest < 2.0, f"the label of {g.get('id')} is tied {nearest:.1f} pt off its edge"
