@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import os
 import subprocess
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -156,12 +157,29 @@ def _describe(v: Value) -> str:
 @dataclass
 class _Call:
     """One call of an nn neuron: its dot node ``z``, its output ``out`` (z itself for a linear
-    neuron), the neuron's (layer, neuron) position, and the parameters the call reads."""
+    neuron), the neuron's (layer, neuron) position, the parameters the call reads, its number
+    of inputs, and what it reads: its operands that are not its parameters (or, when the
+    inputs are plain numbers, those numbers)."""
 
     z: Value
     out: Value
     position: tuple[int, int]
     params: list[Value]
+    nin: int
+    reads: tuple[object, ...]
+
+
+@dataclass
+class _LayerCall:
+    """One call of an nn layer (on one sample): the calls of its neurons that read the same
+    inputs, in neuron order."""
+
+    layer: int
+    calls: list[_Call]
+
+    @property
+    def outs(self) -> list[Value]:
+        return [c.out for c in self.calls]
 
 
 def _position(v: Value) -> tuple[int, int] | None:
@@ -188,38 +206,86 @@ def _neuron_calls(order: list[Value]) -> dict[Value, _Call]:
         if position is None or getattr(owner, "b", None) is not bias:
             continue
         params = [p for p in z.parents if p.owner is owner]
+        reads: tuple[object, ...] = tuple(p for p in z.parents if p.owner is not owner)
+        if not reads:  # the inputs were plain numbers: d z / d w_k = x_k
+            reads = tuple(d for p, d in zip(z.parents, z.local_grads, strict=True)
+                          if p is not bias)
         out = z
         uses = users.get(z, [])
         if len(uses) == 1 and uses[0].op == getattr(owner, "activation", None) \
                 and uses[0].parents == (z,):
             out = uses[0]
-        calls[out] = _Call(z, out, position, params)
+        calls[out] = _Call(z, out, position, params, getattr(owner, "nin", len(params) - 1),
+                           reads)
     return calls
+
+
+def _layer_calls(calls: Iterable[_Call]) -> list[_LayerCall]:
+    """The layer calls made of `calls` (given in reading order), in that order:
+    the calls of one layer's neurons that read the same inputs; a neuron called twice on the
+    same inputs (two identical samples) starts a second layer call."""
+    found: dict[tuple[int, tuple[object, ...]], list[_LayerCall]] = {}
+    layer_calls: list[_LayerCall] = []
+    for call in calls:
+        same = found.setdefault((call.position[0], call.reads), [])
+        free = next((lc for lc in same
+                     if all(c.position != call.position for c in lc.calls)), None)
+        if free is None:
+            free = _LayerCall(call.position[0], [])
+            same.append(free)
+            layer_calls.append(free)
+        free.calls.append(call)
+    for lc in layer_calls:
+        lc.calls.sort(key=lambda c: c.position[1])
+    return layer_calls
 
 
 # ---------------------------------------------------------------------------------------------
 # The plan: which boxes and edges to draw. Pure Python, no Graphviz.
 
 
+def _reading_order(root: Value) -> list[Value]:
+    """Every node `root` depends on, each once, operands before results and the operands of a
+    node in their order (sample 1 before sample 2, x1 before x2): the order one reads the
+    computation in. (`topological` reversed takes the last operand first.)"""
+    out: list[Value] = []
+    seen: set[Value] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:
+        v, done = stack.pop()
+        if done:
+            out.append(v)
+        elif v not in seen:
+            seen.add(v)
+            stack.append((v, True))
+            stack.extend((p, False) for p in reversed(v.parents) if p not in seen)
+    return out
+
+
 @dataclass
 class _Plan:
-    boxes: list[Value]  # the nodes drawn as boxes, in `order`
+    boxes: list[Value]  # the nodes drawn as boxes, in reading order (`_reading_order`)
     edges: dict[Value, list[tuple[Value, float]]]  # result -> [(operand, d result / d operand)]
     calls: dict[Value, _Call] = field(default_factory=dict)
     """Every neuron call, by its output node."""
     collapsed: dict[Value, int] = field(default_factory=dict)
     """collapse='neuron': each neuron call's out node -> the number of params folded into it."""
+    layers: list[_LayerCall] = field(default_factory=list)
+    """Every layer call, in the order they were computed."""
 
 
 def _plan(order: list[Value], collapse: str | None) -> _Plan:
     """What to draw for the nodes `order` (`topological`: the root first)."""
     calls = _neuron_calls(order)
+    reading = _reading_order(order[0])
+    at = {v: i for i, v in enumerate(reading)}
+    layers = _layer_calls(sorted(calls.values(), key=lambda c: at[c.out]))
     edges: dict[Value, list[tuple[Value, float]]] = {}
     if collapse is None:
         for v in order:
             if v.parents:
                 edges[v] = list(zip(v.parents, v.local_grads, strict=True))
-        return _Plan(order, edges, calls)
+        return _Plan(reading, edges, calls, layers=layers)
 
     # A member (a call's dot node or a parameter) is folded away when every use of it is inside
     # neuron calls of its own neuron.
@@ -256,8 +322,8 @@ def _plan(order: list[Value], collapse: str | None) -> _Plan:
             pass
         edges[v] = [(p, g) for p, g in through.items() if p not in inside]
         collapsed[v] = sum(1 for n in inside if n.is_leaf)
-    boxes = [v for v in order if v not in hidden]
-    return _Plan(boxes, edges, calls, collapsed)
+    boxes = [v for v in reading if v not in hidden]
+    return _Plan(boxes, edges, calls, collapsed, layers)
 
 
 def _paths_to(order: list[Value], target: Value) -> tuple[set[Value], int, float]:
@@ -453,9 +519,12 @@ def draw(
     if edge_labels is None:
         edge_labels = len(plan.boxes) <= EDGE_LABELS_UP_TO and n_edges <= EDGE_LABELS_UP_TO
 
-    graph = _new_graph(rankdir, bundle=bool(collapse) and not edge_labels and not on_path)
+    graph = _new_graph(rankdir, bundle=bool(collapse) and not edge_labels and not on_path,
+                       keep_order=clusters and bool(plan.layers))
     graph.timeout = timeout
-    boxes = plan.boxes[::-1]  # operands first (leaves in operand order): Graphviz keeps it
+    # Leaves first, then the results, each in reading order: Graphviz keeps the order it is
+    # given where it need not change it.
+    boxes = [v for v in plan.boxes if v.is_leaf] + [v for v in plan.boxes if v.parents]
     ids = {v: f"n{i}" for i, v in enumerate(boxes)}
     graph.node_ids = ids
     cluster_of = _clusters(boxes, plan) if clusters else {}
@@ -485,10 +554,15 @@ def _check_options(root: Value, collapse: object, rankdir: object, max_nodes: ob
         raise TypeError(f"draw: highlight must be a Value, not {type(highlight).__name__}")
 
 
-def _new_graph(rankdir: str, bundle: bool) -> Any:
+def _new_graph(rankdir: str, bundle: bool, keep_order: bool) -> Any:
     graph = _drawing_class()(name="autograd", format="svg")
     graph.attr(rankdir=rankdir, bgcolor="white", fontname=_FONT, fontsize="10",
                nodesep="0.18", ranksep="0.35")
+    if keep_order:
+        # Neurons in index order: inside clusters Graphviz (2.43 at least) ignores `ordering`
+        # and invisible same-rank edges, and its crossing reduction shuffles the equally good
+        # orders of dense layers. Few of its passes keep the order the boxes are given in.
+        graph.attr(mclimit="0.01")
     if bundle:
         # Dense layers of neuron boxes: bundle the parallel edges, or Graphviz routes them in
         # loops several times the drawing's height. (Bundled edges could not carry factors.)
@@ -526,7 +600,8 @@ def _add_boxes(graph: Any, boxes: list[Value], ids: dict[Value, str], plan: _Pla
     """Add one node per box (clusters included); return the leaf roles shown."""
     roles: set[str] = set()
     in_clusters: dict[tuple[int, int], list[tuple[str, dict[str, str]]]] = {}
-    for v in boxes:
+    keys = _order_keys(plan)
+    for v in sorted(boxes, key=lambda v: keys.get(v, ())):  # stable: others keep their order
         short = cluster_of.get(v, (0, 0))[1] != 0  # inside a neuron's cluster: w1, b, z, out
         attrs = _box(v, plan, params, inputs, roles, short)
         attrs["id"] = ids[v]
@@ -540,8 +615,41 @@ def _add_boxes(graph: Any, boxes: list[Value], ids: dict[Value, str], plan: _Pla
             in_clusters.setdefault(cluster_of[v], []).append((ids[v], attrs))
         else:
             graph.node(ids[v], **attrs)
-    _add_clusters(graph, in_clusters)
+    in_layers: dict[int, list[list[str]]] = {}  # layer -> its calls' neuron boxes, in order
+    for lc in plan.layers:
+        chain = [ids[v] for v in lc.outs if v in ids]
+        where = cluster_of.get(lc.outs[0])
+        if len(chain) < 2:
+            continue
+        if where is None:
+            _add_chain(graph, chain)
+        elif where[1] == 0:  # collapsed: in the layer's cluster
+            in_layers.setdefault(where[0], []).append(chain)
+    _add_clusters(graph, in_clusters, in_layers)
     return roles
+
+
+def _order_keys(plan: _Plan) -> dict[Value, tuple[int, ...]]:
+    """Where each nn box goes among the boxes of its cluster: a neuron's parameters first (w1,
+    w2..., b), then its dot and output nodes, call by call; a layer's neuron boxes by call of
+    the layer, then by neuron."""
+    keys: dict[Value, tuple[int, ...]] = {}
+    for i, lc in enumerate(plan.layers):
+        for c in lc.calls:
+            keys[c.z] = (1, i, c.position[1], 0)
+            keys[c.out] = (1, i, c.position[1], 1)
+            for k, p in enumerate(c.params):
+                keys.setdefault(p, (0, c.position[1], k))
+    return keys
+
+
+def _add_chain(graph: Any, names: list[str]) -> None:
+    """Boxes in one rank, in this order (top to bottom with rankdir LR): invisible edges
+    between boxes of one rank order them, where Graphviz respects them (outside clusters)."""
+    with graph.subgraph() as same:
+        same.attr(rank="same")
+        for tail, head in itertools.pairwise(names):
+            same.edge(tail, head, style="invis")
 
 
 def _add_edges(graph: Any, boxes: list[Value], ids: dict[Value, str], plan: _Plan,
@@ -611,15 +719,18 @@ def _box(v: Value, plan: _Plan, params: set[Value], inputs: set[Value], roles: s
             "fillcolor": _FILL[role]}
 
 
-def _add_clusters(graph: Any,
-                  nodes: dict[tuple[int, int], list[tuple[str, dict[str, str]]]]) -> None:
-    """Clusters ``layer i`` containing ``layer i / neuron j`` (neuron 0: the layer itself)."""
+def _add_clusters(graph: Any, nodes: dict[tuple[int, int], list[tuple[str, dict[str, str]]]],
+                  chains: dict[int, list[list[str]]]) -> None:
+    """Clusters ``layer i`` containing ``layer i / neuron j`` (neuron 0: the layer itself,
+    whose `chains` are boxes to keep in one rank, in order)."""
     for layer in sorted({key[0] for key in nodes}):
         with graph.subgraph(name=f"cluster_L{layer}") as outer:
             outer.attr(label=f"layer {layer}", style="rounded,dashed", color="#999999",
                        fontcolor="#555555", labeljust="l")
             for name, attrs in nodes.get((layer, 0), ()):
                 outer.node(name, **attrs)
+            for chain in chains.get(layer, ()):
+                _add_chain(outer, chain)
             for neuron in sorted(j for i, j in nodes if i == layer and j):
                 with outer.subgraph(name=f"cluster_L{layer}_N{neuron}") as inner:
                     inner.attr(label=f"layer {layer} / neuron {neuron} (L{layer}.N{neuron})",

@@ -116,11 +116,13 @@ def cluster_members(source: str) -> list[tuple[str, tuple[str, ...]]]:
         line = line.strip()
         if m := re.match(r"subgraph (\w+) \{", line):
             stack.append(m[1])
+        elif line == "{":  # an anonymous subgraph (rank=same)
+            stack.append("")
         elif line == "}":
             if stack:
                 stack.pop()
         elif m := re.match(r"n\d+ \[label=<.*?<B>(.*?)</B>", line):
-            where.append((m[1], tuple(stack)))
+            where.append((m[1], tuple(name for name in stack if name)))
     return where
 
 
@@ -617,3 +619,66 @@ def test_each_edge_label_is_tied_to_its_own_edge() -> None:
         end = xy[-1]
         nearest = min(math.dist(end, p) for p in bezier_points(path.get("d") or ""))
         assert nearest < 2.0, f"the label of {g.get('id')} is tied {nearest:.1f} pt off its edge"
+
+
+# ---------------------------------------------------------------------------------------------
+# Neurons in index order, top to bottom.
+
+
+def mlp_graph(sizes: list[int], samples: int = 1, act: str = "relu") -> tuple[Value, list[Value]]:
+    """A 2-input autograd.nn MLP on `samples` samples with the hinge loss, after backward."""
+    from autograd.nn import MLP, hinge_loss
+
+    model = MLP(2, sizes, activation=act, seed=1)
+    xs = [[Value(0.48 - 0.3 * s, f"s{s}.x1"), Value(-0.01 + 0.2 * s, f"s{s}.x2")]
+          for s in range(1, samples + 1)]
+    loss = hinge_loss([model(x) for x in xs], [(-1.0) ** s for s in range(samples)])
+    loss.label = "loss"
+    loss.backward()
+    return loss, [v for x in xs for v in x]
+
+
+def top_to_bottom(svg: ET.Element, kind: str, layer: int) -> list[int]:
+    """The neuron numbers of the boxes (kind 'node') or clusters titled "layer i / neuron j"
+    of one layer, read from top to bottom (the y of their title)."""
+    found = []
+    for g in groups(svg, kind):
+        title = g.find(f"{SVG}text")
+        if title is None:
+            continue
+        m = re.fullmatch(rf"layer {layer} / neuron (\d+)( \(.*\))?", "".join(title.itertext()))
+        if m:
+            found.append((float(title.get("y", "0")), int(m[1])))
+    return [j for _, j in sorted(found)]
+
+
+@needs_dot
+def test_collapsed_neurons_come_in_index_order() -> None:
+    loss, inputs = mlp_graph([16, 16, 1])
+    for clusters in (True, False):
+        svg = render(loss, inputs=inputs, collapse="neuron", clusters=clusters)
+        assert top_to_bottom(svg, "node", 1) == list(range(1, 17))
+        assert top_to_bottom(svg, "node", 2) == list(range(1, 17))
+    two, inputs = mlp_graph([8, 8, 1], samples=2)
+    svg = render(two, inputs=inputs, collapse="neuron")
+    assert top_to_bottom(svg, "node", 1) == [*range(1, 9), *range(1, 9)]  # sample by sample
+    assert top_to_bottom(svg, "node", 2) == [*range(1, 9), *range(1, 9)]
+
+
+@needs_dot
+def test_uncollapsed_neurons_and_their_parameters_come_in_index_order() -> None:
+    loss, inputs = mlp_graph([3, 3, 1], samples=2, act="tanh")
+    svg = render(loss, inputs=inputs)
+    assert top_to_bottom(svg, "cluster", 1) == [1, 2, 3]
+    assert top_to_bottom(svg, "cluster", 2) == [1, 2, 3]
+    # Inside layer 2 / neuron 2: w1, w2, w3, b from top to bottom.
+    source = draw(loss, inputs=inputs).source
+    inner = source.split("subgraph cluster_L2_N2 {")[1].split("}")[0]
+    ids = dict(re.findall(r"(n\d+) \[label=<.*?<B>(\w+)</B>", inner))
+    y = {g.get("id"): float(g.find(f"{SVG}text").get("y", "0"))  # type: ignore[union-attr]
+         for g in groups(svg, "node")}
+    params = sorted((i for i in ids if ids[i] in ("w1", "w2", "w3", "b")), key=y.__getitem__)
+    assert [ids[i] for i in params] == ["w1", "w2", "w3", "b"]
+    inputs_y = {texts(g)[0]: y[g.get("id")] for g in groups(svg, "node")
+                if texts(g)[0].startswith(("s1.", "s2."))}
+    assert sorted(inputs_y, key=inputs_y.__getitem__) == ["s1.x1", "s1.x2", "s2.x1", "s2.x2"]
