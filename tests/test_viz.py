@@ -682,3 +682,24 @@ def test_uncollapsed_neurons_and_their_parameters_come_in_index_order() -> None:
     inputs_y = {texts(g)[0]: y[g.get("id")] for g in groups(svg, "node")
                 if texts(g)[0].startswith(("s1.", "s2."))}
     assert sorted(inputs_y, key=inputs_y.__getitem__) == ["s1.x1", "s1.x2", "s2.x1", "s2.x2"]
+
+
+@needs_dot
+def test_collapse_recognises_an_output_the_user_renamed() -> None:
+    """The demo names its output (score.label = "score"): the output neuron is found from
+    structure all the same, and drawn as one box, its parameters folded in."""
+    from autograd.nn import MLP
+
+    model = MLP(2, [8, 8, 1], seed=0)
+    sample = [Value(0.3, "x1"), Value(-0.7, "x2")]
+    score = model(sample)
+    assert isinstance(score, Value)
+    score.label = "score"
+    score.backward()
+    svg = render(score, inputs=sample, collapse="neuron")
+    nodes = groups(svg, "node")
+    assert not [g for g in nodes if "param" in texts(g)]  # no parameter boxes at all
+    assert len(nodes) == 2 + 8 + 8 + 1
+    (root,) = [g for g in nodes if len(g.findall(f"{SVG}path")) == 2]  # double border
+    assert "layer 3 / neuron 1" in texts(root)
+    assert "9 params folded in" in texts(root)  # 8 weights and a bias
