@@ -17,7 +17,8 @@ they were.
 With ``collapse='neuron'`` the page replays every step all the same, over the boxes drawn: the
 step of a node folded into a neuron's box (its ``dot`` node) highlights that box, and a neuron's
 box shows the grad of the neuron's output. Folded parameters have no box; their gradients are
-in the step's text.
+in the step's text. ``collapse='layer'`` has no page (a ValueError): a layer's box shows no
+gradients to step through.
 """
 
 from __future__ import annotations
@@ -98,6 +99,10 @@ def show(root: Value, **draw_options: Any) -> StepPage:
 def _page(root: Value, options: dict[str, Any], what: str) -> StepPage:
     if not isinstance(root, Value):
         raise TypeError(f"{what}: root must be a Value, not {type(root).__name__}")
+    if options.get("collapse") == "layer":
+        raise ValueError(f"{what}: collapse='layer' has no step-through page (a layer's box "
+                         "shows no gradients to step through); use collapse='neuron', or "
+                         "draw(root, collapse='layer') for the picture")
     nodes = walk(root)
     limit = options.get("max_nodes", MAX_NODES)
     try:

@@ -262,16 +262,25 @@ def _reading_order(root: Value) -> list[Value]:
     return out
 
 
+_Edge = tuple[Value, float | str]
+"""An edge into a box: (the box it comes from, d result / d operand or a shape ``16×16``)."""
+
+
 @dataclass
 class _Plan:
     boxes: list[Value]  # the nodes drawn as boxes, in reading order (`_reading_order`)
-    edges: dict[Value, list[tuple[Value, float]]]  # result -> [(operand, d result / d operand)]
+    edges: dict[Value, list[_Edge]]  # result -> the edges into it, in operand order
     calls: dict[Value, _Call] = field(default_factory=dict)
     """Every neuron call, by its output node."""
-    collapsed: dict[Value, int] = field(default_factory=dict)
-    """collapse='neuron': each neuron call's out node -> the number of params folded into it."""
     layers: list[_LayerCall] = field(default_factory=list)
-    """Every layer call, in the order they were computed."""
+    """Every layer call, in reading order."""
+    collapsed: dict[Value, int] = field(default_factory=dict)
+    """Each box that stands for folded nodes (a neuron call's out node, or the node that
+    stands for a layer call) -> the number of parameters folded into it."""
+    layer_boxes: dict[Value, _LayerCall] = field(default_factory=dict)
+    """collapse='layer': the node that stands for each layer call's box -> the layer call."""
+    box_of: dict[Value, Value] = field(default_factory=dict)
+    """Each folded node -> the node whose box it is drawn in."""
 
 
 def _plan(order: list[Value], collapse: str | None) -> _Plan:
@@ -280,19 +289,55 @@ def _plan(order: list[Value], collapse: str | None) -> _Plan:
     reading = _reading_order(order[0])
     at = {v: i for i, v in enumerate(reading)}
     layers = _layer_calls(sorted(calls.values(), key=lambda c: at[c.out]))
-    edges: dict[Value, list[tuple[Value, float]]] = {}
     if collapse is None:
-        for v in order:
-            if v.parents:
-                edges[v] = list(zip(v.parents, v.local_grads, strict=True))
-        return _Plan(reading, edges, calls, layers=layers)
+        edges = {v: _operands(v, {}) for v in order if v.parents}
+        return _Plan(reading, edges, calls, layers)
+    groups = _groups(layers, collapse, at)
+    stand_for = {o for lc in layers for o in lc.outs if o not in groups}  # 'layer' only
+    hidden = _hidden(order, groups, stand_for)
+    plan = _Plan([v for v in reading if v not in hidden], {}, calls, layers)
+    plan.box_of = {m: box for box, members in groups.items() for m in members if m in hidden}
+    if collapse == "layer":
+        plan.layer_boxes = {box: lc for lc in layers for box in lc.outs if box in groups}
+    position = {v: i for i, v in enumerate(order)}
+    for v in plan.boxes:
+        if v in groups:
+            inside = {v, *(m for m in groups[v] if m in hidden)}
+            plan.collapsed[v] = sum(1 for n in inside if n.is_leaf)
+            lc = plan.layer_boxes.get(v)
+            plan.edges[v] = (_layer_inputs(lc, inside, plan.box_of) if lc is not None else
+                             _through(v, inside, position))
+        elif v.parents:
+            plan.edges[v] = _operands(v, plan.box_of)
+    return plan
 
-    # A member (a call's dot node or a parameter) is folded away when every use of it is inside
-    # neuron calls of its own neuron.
-    members: dict[Value, set[Value]] = {}  # member -> the outputs of the calls it belongs to
-    for out, call in calls.items():
-        for m in (call.z, *call.params) if call.z is not out else call.params:
-            members.setdefault(m, set()).add(out)
+
+def _groups(layers: list[_LayerCall], collapse: str,
+            at: Mapping[Value, int]) -> dict[Value, list[Value]]:
+    """The node that stands for each box of folded nodes -> the nodes that may fold into it.
+    'neuron': a neuron call's out node; its dot node and parameters. 'layer': the out node of
+    a layer call read last (the root, when the root is one); the layer call's other out
+    nodes, its dot nodes and parameters."""
+    groups: dict[Value, list[Value]] = {}
+    for lc in layers:
+        if collapse == "neuron":
+            for c in lc.calls:
+                groups[c.out] = [c.z, *c.params] if c.z is not c.out else list(c.params)
+            continue
+        box = max(lc.outs, key=at.__getitem__)
+        groups[box] = [n for c in lc.calls for n in (c.out, c.z, *c.params) if n is not box]
+    return groups
+
+
+def _hidden(order: list[Value], groups: Mapping[Value, list[Value]],
+            stand_for: set[Value]) -> set[Value]:
+    """The nodes folded away: those of `stand_for` (collapse='layer': the out nodes a layer's
+    box stands for), and a member of a group whose every use is inside boxes it belongs to (a
+    parameter shared by several calls, one per sample, folds into each)."""
+    members: dict[Value, set[Value]] = {}  # member -> the boxes it may fold into
+    for box, group in groups.items():
+        for m in group:
+            members.setdefault(m, set()).add(box)
     used_by: dict[Value, list[Value]] = {m: [] for m in members}
     for v in order:
         for p in v.parents:
@@ -300,30 +345,53 @@ def _plan(order: list[Value], collapse: str | None) -> _Plan:
                 used_by[p].append(v)
     hidden: set[Value] = set()
     for v in order[1:]:  # users before the nodes they use; the root is always drawn
-        outs = members.get(v)
-        if outs and all(u in outs or (u in hidden and members[u] & outs) for u in used_by[v]):
+        boxes = members.get(v)
+        if v in stand_for or boxes and all(u in boxes or (u in hidden and members[u] & boxes)
+                                           for u in used_by[v]):
             hidden.add(v)
+    return hidden
 
-    position = {v: i for i, v in enumerate(order)}
-    collapsed: dict[Value, int] = {}
-    for v in order:
-        if v in hidden:
-            continue
-        if v not in calls:
-            if v.parents:
-                edges[v] = list(zip(v.parents, v.local_grads, strict=True))
-            continue
-        # d out / d x for every x outside the folded nodes: backprop through them.
-        call = calls[v]
-        inside = {v, *(n for n in (call.z, *call.params) if n in hidden)}
-        folded = sorted(inside, key=position.__getitem__)
-        through = {v: 1.0}
-        for _ in backprop(folded, through):
-            pass
-        edges[v] = [(p, g) for p, g in through.items() if p not in inside]
-        collapsed[v] = sum(1 for n in inside if n.is_leaf)
-    boxes = [v for v in reading if v not in hidden]
-    return _Plan(boxes, edges, calls, collapsed, layers)
+
+def _operands(v: Value, box_of: Mapping[Value, Value]) -> list[_Edge]:
+    """The edges into a drawn node from its operands' boxes: each with its factor, except that
+    k > 1 operands drawn in one layer's box make one edge ``k×1``."""
+    pairs = list(zip(v.parents, v.local_grads, strict=True))
+    if not box_of:
+        return list(pairs)
+    sources: dict[Value, set[Value]] = {}
+    for p, _ in pairs:
+        sources.setdefault(box_of.get(p, p), set()).add(p)
+    edges: list[_Edge] = []
+    for p, d in pairs:
+        box = box_of.get(p, p)
+        if len(sources[box]) == 1:
+            edges.append((box, d))
+        elif all(b is not box for b, _ in edges):
+            edges.append((box, f"{len(sources[box])}×1"))
+    return edges
+
+
+def _through(v: Value, inside: set[Value], position: Mapping[Value, int]) -> list[_Edge]:
+    """The edges into a neuron's box: d out / d x for each x outside the nodes folded into it,
+    through them (backprop from v over `inside`)."""
+    through = {v: 1.0}
+    for _ in backprop(sorted(inside, key=position.__getitem__), through):
+        pass
+    return [(p, g) for p, g in through.items() if p not in inside]
+
+
+def _layer_inputs(lc: _LayerCall, inside: set[Value],
+                  box_of: Mapping[Value, Value]) -> list[_Edge]:
+    """The edges into a layer's box: one from each box its neurons read, labelled ``a×b``: a
+    values read, by b neurons (16×16 from a layer of 16 into a layer of 16)."""
+    feeds: dict[Value, tuple[set[Value], set[Value]]] = {}
+    for c in lc.calls:
+        for p in c.z.parents:
+            if p not in inside:
+                read, readers = feeds.setdefault(box_of.get(p, p), (set(), set()))
+                read.add(p)
+                readers.add(c.out)
+    return [(box, f"{len(read)}×{len(readers)}") for box, (read, readers) in feeds.items()]
 
 
 def _paths_to(order: list[Value], target: Value) -> tuple[set[Value], int, float]:
@@ -444,15 +512,15 @@ def _drawing(root: Value, grad_text: Mapping[Value, str],
     return graph, graph.node_ids
 
 
-def _box_label(title: str, badge: str, badge_colour: str, data: float, grad: float | str,
-               extra: str = "") -> str:
+def _box_label(title: str, badge: str, badge_colour: str,
+               values: Sequence[tuple[str, float | str]], notes: Sequence[str] = ()) -> str:
+    """A box: its title (bold), its badge, notes (italic), then name / value rows."""
     rows = []
     if title:
         rows.append(f'<TR><TD COLSPAN="2"><B>{_text(title)}</B></TD></TR>')
     rows.append(f'<TR><TD COLSPAN="2" BGCOLOR="{badge_colour}">{_text(badge)}</TD></TR>')
-    if extra:
-        rows.append(f'<TR><TD COLSPAN="2"><I>{_text(extra)}</I></TD></TR>')
-    for name, x in (("data", data), ("grad", grad)):
+    rows += [f'<TR><TD COLSPAN="2"><I>{_text(note)}</I></TD></TR>' for note in notes]
+    for name, x in values:
         rows.append(
             f'<TR><TD ALIGN="LEFT">{name}</TD><TD ALIGN="RIGHT">'
             f'{_text(x if isinstance(x, str) else _num(x))}</TD></TR>'
@@ -467,7 +535,7 @@ def draw(
     inputs: Iterable[Value] = (),
     highlight: Value | None = None,
     edge_labels: bool | None = None,
-    collapse: Literal["neuron"] | None = None,
+    collapse: Literal["neuron", "layer"] | None = None,
     clusters: bool = True,
     legend: bool = True,
     rankdir: Literal["LR", "TB", "RL", "BT"] = "LR",
@@ -486,7 +554,9 @@ def draw(
       out, with their factors, and the caption adds them up.
     - ``edge_labels``: write d result / d operand on the edges; ``None`` (default): only when
       at most 60 boxes and 60 edges are drawn.
-    - ``collapse='neuron'``: one box per neuron call of an `autograd.nn` model.
+    - ``collapse='neuron'``: one box per neuron call of an `autograd.nn` model;
+      ``collapse='layer'``: one box per layer call (a layer applied to one sample), for big
+      models. ``draw(...).node_ids`` then maps every output of a layer call to its box.
     - ``clusters``: group nn Values by layer and neuron. ``legend``: add a caption.
     - ``rankdir``: ``'LR'`` (inputs left) or ``'TB'`` (inputs on top; better for deep graphs).
     - ``max_nodes`` / ``max_edges``: refuse, with `GraphTooLargeError` (a ValueError), to draw
@@ -500,22 +570,17 @@ def draw(
     order = topological(root)
     plan = _plan(order, collapse)
     if len(plan.boxes) > max_nodes:
-        raise GraphTooLargeError(_too_large(root, nodes, max_nodes, len(plan.boxes)))
+        raise GraphTooLargeError(_too_large(root, nodes, max_nodes, len(plan.boxes), collapse))
     n_edges = sum(map(len, plan.edges.values()))
     if n_edges > max_edges:
         raise GraphTooLargeError(
             f"draw: the drawing would have {n_edges:,} edges between {len(plan.boxes):,} boxes, "
             f"more than max_edges={max_edges:,}; Graphviz would take very long to route them. "
             + ("Draw fewer samples or a smaller part of the graph" if collapse else
-               "collapse='neuron' draws each nn neuron call as one box; or draw a smaller part")
+               "collapse='neuron' draws each nn neuron call as one box, collapse='layer' each "
+               "layer call; or draw a smaller part")
             + f", or pass max_edges={n_edges} to draw it anyway.")
-    on_path: set[Value] = set()
-    n_paths, total = 0, 0.0
-    if highlight is not None:
-        on_path, n_paths, total = _paths_to(order, highlight)
-        if highlight not in on_path:
-            raise ValueError(f"draw: highlight={_describe(highlight)} is not in the graph of "
-                             f"the root {_describe(root)}")
+    on_path, n_paths, total = _highlighted(root, order, highlight, plan)
     if edge_labels is None:
         edge_labels = len(plan.boxes) <= EDGE_LABELS_UP_TO and n_edges <= EDGE_LABELS_UP_TO
 
@@ -526,14 +591,42 @@ def draw(
     # given where it need not change it.
     boxes = [v for v in plan.boxes if v.is_leaf] + [v for v in plan.boxes if v.parents]
     ids = {v: f"n{i}" for i, v in enumerate(boxes)}
-    graph.node_ids = ids
+    graph.node_ids = {**{out: ids[box] for box, lc in plan.layer_boxes.items() for out in lc.outs},
+                      **ids}
     cluster_of = _clusters(boxes, plan) if clusters else {}
     roles = _add_boxes(graph, boxes, ids, plan, cluster_of, root, highlight, on_path,
                        set(params), set(inputs))
     _add_edges(graph, boxes, ids, plan, cluster_of, on_path, edge_labels)
     if legend:
-        _add_legend(graph, root, highlight, roles, edge_labels or bool(on_path), n_paths, total)
+        _add_legend(graph, root, highlight, roles, edge_labels or bool(on_path), n_paths, total,
+                    _legend_notes(plan))
     return graph
+
+
+def _legend_notes(plan: _Plan) -> list[str]:
+    """What the caption says about the boxes and edges that stand for many."""
+    notes = []
+    if plan.layer_boxes:
+        notes.append("layer i: one call of a layer (on one sample), inputs → neurons, its "
+                     "parameters folded in")
+    if any(isinstance(d, str) for edges in plan.edges.values() for _, d in edges):
+        notes.append("edge a×b: a values, each read by b neurons or nodes (a·b edges drawn "
+                     "as one)")
+    return notes
+
+
+def _highlighted(root: Value, order: list[Value], highlight: Value | None,
+                 plan: _Plan) -> tuple[set[Value], int, float]:
+    """(the nodes and boxes on a path from the root to `highlight`, the number of paths,
+    d root / d highlight); nothing without a highlight."""
+    if highlight is None:
+        return set(), 0, 0.0
+    on_path, n_paths, total = _paths_to(order, highlight)
+    if highlight not in on_path:
+        raise ValueError(f"draw: highlight={_describe(highlight)} is not in the graph of "
+                         f"the root {_describe(root)}")
+    on_path |= {plan.box_of[v] for v in on_path if v in plan.box_of}
+    return on_path, n_paths, total
 
 
 def _check_options(root: Value, collapse: object, rankdir: object, max_nodes: object,
@@ -541,8 +634,9 @@ def _check_options(root: Value, collapse: object, rankdir: object, max_nodes: ob
                    timeout: object = RENDER_TIMEOUT) -> None:
     if not isinstance(root, Value):
         raise TypeError(f"draw: root must be a Value, not {type(root).__name__}")
-    if collapse not in (None, "neuron"):
-        raise ValueError(f"draw: collapse must be None or 'neuron', not {collapse!r}")
+    if collapse not in (None, "neuron", "layer"):
+        raise ValueError(f"draw: collapse must be None (every node), 'neuron' (one box per "
+                         f"neuron call) or 'layer' (one box per layer call), not {collapse!r}")
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"draw: rankdir must be 'LR', 'TB', 'RL' or 'BT', not {rankdir!r}")
     for name, limit in (("max_nodes", max_nodes), ("max_edges", max_edges)):
@@ -585,6 +679,8 @@ def _clusters(boxes: list[Value], plan: _Plan) -> dict[Value, tuple[int, int]]:
             where[v] = call.position
     cluster_of: dict[Value, tuple[int, int]] = {}
     for v in boxes:
+        if v in plan.layer_boxes:  # a layer's box is its own frame
+            continue
         if v in plan.collapsed:
             cluster_of[v] = (plan.calls[v].position[0], 0)
         elif v in where:
@@ -660,24 +756,29 @@ def _add_edges(graph: Any, boxes: list[Value], ids: dict[Value, str], plan: _Pla
             attrs = {"id": f"{ids[p]}-{ids[v]}-{k}"}
             if cluster_of.get(p, (0, 0))[0] != cluster_of.get(v, (0, 0))[0]:
                 attrs["minlen"] = "2"  # room between layers, so that clusters need not stagger
-            if p in on_path:  # then v is on a path too
-                attrs.update(label=f"<<B>×{_text(_num(d))}</B>>", color=_RED, fontcolor=_RED,
+            shape = isinstance(d, str)  # many edges in one: always labelled
+            text = _text(d if isinstance(d, str) else f"×{_num(d)}")
+            if shape:
+                attrs["penwidth"] = "2"
+            if p in on_path and v in on_path:
+                attrs.update(label=f"<<B>{text}</B>>", color=_RED, fontcolor=_RED,
                              penwidth="2.2")
             else:
-                if edge_labels:
-                    attrs["label"] = f"<×{_text(_num(d))}>"
+                if edge_labels or shape:
+                    attrs["label"] = f"<{text}>"
                 if on_path:
                     attrs.update(color=_FADED, fontcolor="#999999")
             graph.edge(ids[p], ids[v], **attrs)
 
 
 def _add_legend(graph: Any, root: Value, highlight: Value | None, roles: set[str],
-                factors: bool, n_paths: int, total: float) -> None:
+                factors: bool, n_paths: int, total: float, notes: Sequence[str]) -> None:
     top = _name(root, "root")
     lines = [f"grad: ∂{top} / ∂node"]
     if factors:
         lines.append("edge ×f: local derivative ∂result / ∂operand; "
                      "backward multiplies the result's grad by f")
+    lines += notes
     colours = {"param": "orange: parameter", "input": "blue: input", "leaf": "grey: leaf"}
     lines.append("; ".join([", ".join(colours[r] for r in colours if r in roles),
                             "double border: root"]).lstrip("; "))
@@ -695,13 +796,19 @@ def _box(v: Value, plan: _Plan, params: set[Value], inputs: set[Value], roles: s
     """Graphviz attributes of one box; adds the leaf role it shows to `roles`."""
     texts = _GRAD_TEXT.get()
     grad = v.grad if texts is None else texts.get(v, v.grad)
+    values: list[tuple[str, float | str]] = [("data", v.data), ("grad", grad)]
     if v in plan.collapsed:
-        layer, neuron = plan.calls[v].position
         n_params = plan.collapsed[v]
-        act = "linear" if v.op == "dot" else _op_text(v, _num)
         folded = f"{n_params} param{'s' * (n_params != 1)} folded in"
-        label = _box_label(f"layer {layer} / neuron {neuron}", act, _BADGE["op"], v.data, grad,
-                           folded)
+        lc = plan.layer_boxes.get(v)
+        if lc is None:
+            layer, neuron = plan.calls[v].position
+            title, notes = f"layer {layer} / neuron {neuron}", [folded]
+        else:  # a layer's box shows its one output's numbers, or none
+            title, notes = f"layer {lc.layer}", [f"{lc.calls[0].nin} → {len(lc.calls)}", folded]
+            values = values if len(lc.calls) == 1 else []
+        act = "linear" if v.op == "dot" else _op_text(v, _num)
+        label = _box_label(title, act, _BADGE["op"], values, notes)
         return {"label": label, "fillcolor": _FILL["op"]}
     if v in params or v.owner is not None:
         role = "param"
@@ -715,8 +822,7 @@ def _box(v: Value, plan: _Plan, params: set[Value], inputs: set[Value], roles: s
         roles.add(role)
     badge = role if v.is_leaf else _op_text(v, _num)
     title = v.label.rsplit(".", 1)[-1] if short else v.label
-    return {"label": _box_label(title, badge, _BADGE[role], v.data, grad),
-            "fillcolor": _FILL[role]}
+    return {"label": _box_label(title, badge, _BADGE[role], values), "fillcolor": _FILL[role]}
 
 
 def _add_clusters(graph: Any, nodes: dict[tuple[int, int], list[tuple[str, dict[str, str]]]],
@@ -741,25 +847,29 @@ def _add_clusters(graph: Any, nodes: dict[tuple[int, int], list[tuple[str, dict[
 
 
 def _too_large(root: Value, nodes: list[Value], max_nodes: int,
-               collapsed: int | None = None) -> str:
+               collapsed: int | None = None, collapse: str | None = None) -> str:
     """The size guard's message: how many nodes, and what to do about it."""
     n = len(nodes)
     graph = f"the graph of {root.label!r}" if root.label else "the graph"
-    if collapsed is not None:  # collapse='neuron' was given
-        return (f"draw: {graph} has {n} value nodes, and collapse='neuron' still draws "
+    if collapsed is not None and collapse is not None:
+        return (f"draw: {graph} has {n} value nodes, and collapse={collapse!r} still draws "
                 f"{collapsed} boxes, more than max_nodes={max_nodes}; Graphviz would take very "
-                f"long to lay them out. Draw a smaller part of the graph (fewer samples), or "
-                f"pass max_nodes={collapsed} or more to draw it anyway.")
+                f"long to lay them out. Draw a smaller part of the graph (fewer samples)"
+                + (", or collapse='layer'" if collapse == "neuron" else "")
+                + f", or pass max_nodes={collapsed} or more to draw it anyway.")
     msg = (f"draw: {graph} has {n} value nodes, more than max_nodes={max_nodes}; Graphviz "
            "would take very long to lay it out. ")
     if not any(_position(v) is not None for v in nodes):
         msg += ("collapse='neuron' would not help (no autograd.nn model in it): draw a "
                 "smaller part of the graph, or ")
     elif n <= 50 * max_nodes:  # small enough to count the boxes quickly
-        boxes = len(_plan(topological(root), "neuron").boxes)
-        msg += f"Pass collapse='neuron' to draw each nn neuron call as one box ({boxes} boxes), or "
+        order = topological(root)
+        neurons, layers = (len(_plan(order, c).boxes) for c in ("neuron", "layer"))
+        msg += (f"Pass collapse='neuron' to draw each nn neuron call as one box ({neurons} "
+                f"boxes) or collapse='layer' each layer call ({layers} boxes), or ")
     else:
-        msg += "Pass collapse='neuron' to draw each nn neuron call as one box, or "
+        msg += ("Pass collapse='neuron' to draw each nn neuron call as one box, or "
+                "collapse='layer' each layer call, or ")
     return msg + f"pass max_nodes={n} or more to draw it anyway."
 
 

@@ -404,8 +404,11 @@ def test_collapse_keeps_a_parameter_that_is_also_used_outside_its_neuron() -> No
 
 
 def test_collapse_is_checked() -> None:
-    with pytest.raises(ValueError, match="collapse must be None or 'neuron'"):
-        draw(Value(1.0), collapse="layer")  # type: ignore[arg-type]
+    for wrong in ("layers", "Neuron", True, ["neuron"]):
+        with pytest.raises(ValueError, match=r"collapse must be None \(every node\), 'neuron' "
+                           r"\(one box per neuron call\) or 'layer' \(one box per layer call\), "
+                           f"not {re.escape(repr(wrong))}"):
+            draw(Value(1.0), collapse=wrong)  # type: ignore[arg-type]
 
 
 @needs_dot
@@ -703,3 +706,110 @@ def test_collapse_recognises_an_output_the_user_renamed() -> None:
     (root,) = [g for g in nodes if len(g.findall(f"{SVG}path")) == 2]  # double border
     assert "layer 3 / neuron 1" in texts(root)
     assert "9 params folded in" in texts(root)  # 8 weights and a bias
+
+
+# ---------------------------------------------------------------------------------------------
+# collapse='layer'
+
+
+def edge_labels_by_ends(svg: ET.Element) -> dict[tuple[str, str], list[str]]:
+    """(tail box's title, head box's title) -> the labels of the edges between them."""
+    title = {g.get("id"): texts(g)[0] for g in groups(svg, "node")}
+    ends: dict[tuple[str, str], list[str]] = {}
+    for g in groups(svg, "edge"):
+        tail, head, _ = (g.get("id") or "").split("-")
+        ends.setdefault((title[tail], title[head]), []).extend(texts(g))
+    return ends
+
+
+@needs_dot
+def test_collapse_layer_draws_one_box_per_layer_call() -> None:
+    loss, inputs = mlp_graph([16, 16, 1])
+    svg = render(loss, inputs=inputs, collapse="layer")
+    nodes = groups(svg, "node")
+    assert [texts(g)[0] for g in nodes if texts(g)[0].startswith("layer")] == [
+        "layer 1", "layer 2", "layer 3"]
+    assert len(nodes) == 2 + 3 + 3  # inputs, layers, the hinge loss (* -1, 1 -, relu)
+    layer = {texts(g)[0]: texts(g) for g in nodes}
+    assert layer["layer 1"][1:4] == ["relu", "2 → 16", "48 params folded in"]
+    assert layer["layer 2"][1:4] == ["relu", "16 → 16", "272 params folded in"]
+    assert layer["layer 3"][1:4] == ["linear", "16 → 1", "17 params folded in"]
+    assert "data" not in layer["layer 2"]  # 16 outputs: no one number to show
+    assert "data" in layer["layer 3"]  # one output: its data and grad
+    ends = edge_labels_by_ends(svg)
+    assert ends[("s1.x1", "layer 1")] == ["1×16"]
+    assert ends[("s1.x2", "layer 1")] == ["1×16"]
+    assert ends[("layer 1", "layer 2")] == ["16×16"]
+    assert ends[("layer 2", "layer 3")] == ["16×1"]
+    assert ends[("layer 3", "* 1")] == ["×1"]  # one output: a factor, d (y * out) / d out
+    assert len(groups(svg, "edge")) == 2 + 1 + 1 + 3
+    assert not groups(svg, "cluster")
+    caption = " ".join(texts(svg))
+    assert "edge a×b: a values, each read by b neurons or nodes" in caption
+
+
+@needs_dot
+def test_collapse_layer_one_box_per_sample_and_the_ids_of_its_outputs() -> None:
+    loss, inputs = mlp_graph([4, 3, 1], samples=2)
+    g = draw(loss, inputs=inputs, collapse="layer")
+    svg = ET.fromstring(g.pipe(format="svg"))
+    titles = [texts(n)[0] for n in groups(svg, "node")]
+    assert sorted(t for t in titles if t.startswith("layer")) == ["layer 1", "layer 1",
+                                                                 "layer 2", "layer 2",
+                                                                 "layer 3", "layer 3"]
+    # Each sample's inputs feed their own layer 1 box, which feeds its own layer 2 box.
+    box = {n.get("id"): texts(n)[0] for n in groups(svg, "node")}
+    feeds = [(box[t], box[h]) for t, h, _ in
+             ((e.get("id") or "").split("-") for e in groups(svg, "edge"))]
+    assert feeds.count(("layer 1", "layer 2")) == 2
+    assert feeds.count(("s1.x1", "layer 1")) == feeds.count(("s2.x2", "layer 1")) == 1
+    # node_ids: every output of a layer call is drawn in its layer's box.
+    outs = [v for v in walk(loss) if v.label == "L2.N2.out"]
+    assert len(outs) == 2
+    assert {g.node_ids[o] for o in outs} <= {n.get("id") for n in groups(svg, "node")
+                                           if texts(n)[0] == "layer 2"}
+    assert g.node_ids[outs[0]] != g.node_ids[outs[1]]
+
+
+@needs_dot
+def test_collapse_layer_edges_into_other_nodes_and_shared_parameters() -> None:
+    from autograd.nn import MLP
+
+    model = MLP(2, [4, 3], seed=2)
+    x = [Value(0.5, "x1"), Value(-0.2, "x2")]
+    outs = model(x)
+    assert isinstance(outs, list)
+    w = model.layers[0].neurons[0].w[0]
+    root = autograd.sum(outs) + 0.01 * w * w  # three outputs into one sum; w used outside
+    root.backward()
+    svg = render(root, inputs=x, collapse="layer")
+    ends = edge_labels_by_ends(svg)
+    assert ends[("layer 2", "sum")] == ["3×1"]
+    assert ends[("w1", "layer 1")] == ["1×1"]  # still read by its neuron
+    assert "7 params folded in" not in texts(svg)  # w1 is drawn, not folded: 11 of 12
+    assert "11 params folded in" in texts(svg)
+    assert "15 params folded in" in texts(svg)  # layer 2: 3 × (4 + 1)
+
+
+@needs_dot
+def test_collapse_layer_root_and_highlight() -> None:
+    from autograd.nn import MLP
+
+    model = MLP(2, [5, 1], seed=3)
+    x = [Value(0.5, "x1"), Value(-0.2, "x2")]
+    score = model(x)
+    assert isinstance(score, Value)
+    score.label = "score"
+    score.backward()
+    svg = render(score, inputs=x, collapse="layer", highlight=x[0])
+    root = node_with(svg, "layer 2")
+    assert len(root.findall(f"{SVG}path")) == 2  # the root's double border
+    assert f"{score.data:.4g}".replace("-", "\u2212") in texts(root)
+    assert len(red_edges(svg)) == 2  # x1 -> layer 1 -> layer 2
+    assert f"= {x[0].grad:.4g}".replace("-", "\u2212") in " ".join(texts(svg))
+
+
+def test_the_page_has_no_collapse_layer() -> None:
+    loss, inputs = mlp_graph([3, 1])
+    with pytest.raises(ValueError, match="collapse='layer' has no step-through page"):
+        autograd.show(loss, collapse="layer")
