@@ -70,6 +70,12 @@ MAX_EDGES = 5000
 EDGE_LABELS_UP_TO = 60
 """``edge_labels=None`` shows the edge factors when at most this many boxes and edges are drawn."""
 
+BUNDLE_ABOVE = 12
+"""``collapse='neuron'``: two dense layers of 3 neurons or more, joined by more edges than this
+(every neuron of one reads every output of the other: 4×4 and up), are joined by one thick edge
+labelled ``16×16``. Graphviz routes such edges between two layers' frames in loops from 4×4 on;
+a layer of one or two neurons fans in or out without crossings, its edges drawn one by one."""
+
 INSTALL_GRAPHVIZ = (
     "rendering needs the Graphviz program `dot`, which is not on PATH (the DOT text, "
     "draw(...).source, works without it). Install Graphviz: `apt-get install graphviz` "
@@ -281,6 +287,9 @@ class _Plan:
     """collapse='layer': the node that stands for each layer call's box -> the layer call."""
     box_of: dict[Value, Value] = field(default_factory=dict)
     """Each folded node -> the node whose box it is drawn in."""
+    dense: list[tuple[_LayerCall, _LayerCall]] = field(default_factory=list)
+    """collapse='neuron': pairs of layer calls (a, b) joined by more than `BUNDLE_ABOVE`
+    edges, every neuron of b reading every output of a."""
 
 
 def _plan(order: list[Value], collapse: str | None) -> _Plan:
@@ -299,6 +308,8 @@ def _plan(order: list[Value], collapse: str | None) -> _Plan:
     plan.box_of = {m: box for box, members in groups.items() for m in members if m in hidden}
     if collapse == "layer":
         plan.layer_boxes = {box: lc for lc in layers for box in lc.outs if box in groups}
+    else:
+        plan.dense = _dense(layers)
     position = {v: i for i, v in enumerate(order)}
     for v in plan.boxes:
         if v in groups:
@@ -310,6 +321,22 @@ def _plan(order: list[Value], collapse: str | None) -> _Plan:
         elif v.parents:
             plan.edges[v] = _operands(v, plan.box_of)
     return plan
+
+
+def _dense(layers: list[_LayerCall]) -> list[tuple[_LayerCall, _LayerCall]]:
+    """The pairs (a, b) of layer calls where b reads exactly the outputs of a (so every neuron
+    of b reads every output of a: its neurons read the same inputs), with more than
+    `BUNDLE_ABOVE` edges between them and at least 3 neurons in each."""
+    made_by = {out: lc for lc in layers for out in lc.outs}
+    pairs = []
+    for b in layers:
+        reads = b.calls[0].reads
+        a = made_by.get(reads[0]) if reads and isinstance(reads[0], Value) else None
+        if a is not None and len(a.calls) * len(b.calls) > BUNDLE_ABOVE \
+                and min(len(a.calls), len(b.calls)) > 2 \
+                and set(reads) == set(a.outs) and len(reads) == len(a.outs):
+            pairs.append((a, b))
+    return pairs
 
 
 def _groups(layers: list[_LayerCall], collapse: str,
@@ -450,7 +477,11 @@ def _drawing_class() -> type[Any]:
         """A `graphviz.Digraph` made by `autograd.draw`. ``node_ids`` maps each Value drawn
         to its Graphviz node name (``n0``, ``n1``...), which is also the ``id`` of its box in
         the SVG; the edge into box ``n5`` from its operand ``n3`` (the k-th operand drawn) has
-        the ``id`` ``n3-n5-k``."""
+        the ``id`` ``n3-n5-k``. ``bundles`` maps the ``id`` of each edge drawn for two dense
+        layers (``bundle-n3-n20``) to the (tail, head) box names of the edges it stands
+        for."""
+
+        bundles: dict[str, list[tuple[str, str]]] = {}
 
         timeout: float = RENDER_TIMEOUT
 
@@ -571,41 +602,78 @@ def draw(
     plan = _plan(order, collapse)
     if len(plan.boxes) > max_nodes:
         raise GraphTooLargeError(_too_large(root, nodes, max_nodes, len(plan.boxes), collapse))
+    # Dense layers joined by one edge each: Graphviz would route their many edges in loops
+    # around the layers' frames, or merge them into a grey band.
+    bundles = plan.dense
     n_edges = sum(map(len, plan.edges.values()))
+    n_edges -= sum(len(a.calls) * len(b.calls) - 1 for a, b in bundles)
+    _check_edges(n_edges, len(plan.boxes), max_edges, collapse)
+    on_path, n_paths, total = _highlighted(root, order, highlight, plan)
+    if edge_labels is None:
+        edge_labels = len(plan.boxes) <= EDGE_LABELS_UP_TO and n_edges <= EDGE_LABELS_UP_TO
+
+    # Leaves first, then the results, each in reading order: Graphviz keeps the order it is
+    # given where it need not change it.
+    boxes = [v for v in plan.boxes if v.is_leaf] + [v for v in plan.boxes if v.parents]
+    ids = {v: f"n{i}" for i, v in enumerate(boxes)}
+    # Without clusters, bundled layers get frames all the same, invisible: a bundle joins two.
+    bundled = {out for pair in bundles for lc in pair for out in lc.outs}
+    cluster_of = _clusters(boxes, plan, None if clusters else bundled)
+    graph = _new_graph(rankdir, keep_order=bool(plan.layers) and bool(cluster_of))
+    graph.timeout = timeout
+    graph.node_ids = {**{out: ids[box] for box, lc in plan.layer_boxes.items() for out in lc.outs},
+                      **ids}
+    roles = _add_boxes(graph, boxes, ids, plan, cluster_of, root, highlight, on_path,
+                       set(params), set(inputs), framed=clusters)
+    graph.bundles = _add_bundles(graph, ids, bundles, on_path)
+    skip = {(p, v) for a, b in bundles for p in a.outs for v in b.outs}
+    _add_edges(graph, boxes, ids, plan, cluster_of, on_path, edge_labels, skip)
+    if legend:
+        _add_legend(graph, root, highlight, roles, edge_labels or bool(on_path), n_paths, total,
+                    _legend_notes(plan, bool(bundles)))
+    return graph
+
+
+def _check_edges(n_edges: int, n_boxes: int, max_edges: int, collapse: str | None) -> None:
     if n_edges > max_edges:
         raise GraphTooLargeError(
-            f"draw: the drawing would have {n_edges:,} edges between {len(plan.boxes):,} boxes, "
+            f"draw: the drawing would have {n_edges:,} edges between {n_boxes:,} boxes, "
             f"more than max_edges={max_edges:,}; Graphviz would take very long to route them. "
             + ("Draw fewer samples or a smaller part of the graph" if collapse else
                "collapse='neuron' draws each nn neuron call as one box, collapse='layer' each "
                "layer call; or draw a smaller part")
             + f", or pass max_edges={n_edges} to draw it anyway.")
-    on_path, n_paths, total = _highlighted(root, order, highlight, plan)
-    if edge_labels is None:
-        edge_labels = len(plan.boxes) <= EDGE_LABELS_UP_TO and n_edges <= EDGE_LABELS_UP_TO
-
-    graph = _new_graph(rankdir, bundle=bool(collapse) and not edge_labels and not on_path,
-                       keep_order=clusters and bool(plan.layers))
-    graph.timeout = timeout
-    # Leaves first, then the results, each in reading order: Graphviz keeps the order it is
-    # given where it need not change it.
-    boxes = [v for v in plan.boxes if v.is_leaf] + [v for v in plan.boxes if v.parents]
-    ids = {v: f"n{i}" for i, v in enumerate(boxes)}
-    graph.node_ids = {**{out: ids[box] for box, lc in plan.layer_boxes.items() for out in lc.outs},
-                      **ids}
-    cluster_of = _clusters(boxes, plan) if clusters else {}
-    roles = _add_boxes(graph, boxes, ids, plan, cluster_of, root, highlight, on_path,
-                       set(params), set(inputs))
-    _add_edges(graph, boxes, ids, plan, cluster_of, on_path, edge_labels)
-    if legend:
-        _add_legend(graph, root, highlight, roles, edge_labels or bool(on_path), n_paths, total,
-                    _legend_notes(plan))
-    return graph
 
 
-def _legend_notes(plan: _Plan) -> list[str]:
+def _add_bundles(graph: Any, ids: Mapping[Value, str],
+                 bundles: list[tuple[_LayerCall, _LayerCall]],
+                 on_path: set[Value]) -> dict[str, list[tuple[str, str]]]:
+    """One thick edge ``a×b`` from layer call a's cluster to b's for each pair of dense layers
+    (from the middle neuron box of one to that of the other, clipped at the clusters' frames).
+    Returns each such edge's id -> the (tail, head) box ids of the edges it stands for."""
+    bundled: dict[str, list[tuple[str, str]]] = {}
+    if bundles:
+        graph.attr(compound="true")
+    for a, b in bundles:
+        tail, head = a.outs[len(a.outs) // 2], b.outs[len(b.outs) // 2]
+        name = f"bundle-{ids[tail]}-{ids[head]}"
+        red = any(p in on_path for p in a.outs) and any(v in on_path for v in b.outs)
+        graph.edge(ids[tail], ids[head], id=name, label=f"<{len(a.outs)}×{len(b.outs)}>",
+                   ltail=f"cluster_L{a.layer}", lhead=f"cluster_L{b.layer}", minlen="2",
+                   penwidth="5" if red else "4", arrowsize="0.9", fontsize="11",
+                   **({"color": _RED, "fontcolor": _RED} if red else {}))
+        bundled[name] = [(ids[p], ids[v]) for v in b.outs for p in a.outs]
+        for v in b.outs:  # what the bundle stands for, for the layout: b's order, its rank
+            graph.edge(ids[tail], ids[v], style="invis", minlen="2")
+    return bundled
+
+
+def _legend_notes(plan: _Plan, bundled: bool) -> list[str]:
     """What the caption says about the boxes and edges that stand for many."""
     notes = []
+    if bundled:
+        notes.append("thick edge a×b between layers: each of the a neurons on its left feeds "
+                     "each of the b on its right (a·b edges drawn as one)")
     if plan.layer_boxes:
         notes.append("layer i: one call of a layer (on one sample), inputs → neurons, its "
                      "parameters folded in")
@@ -648,7 +716,7 @@ def _check_options(root: Value, collapse: object, rankdir: object, max_nodes: ob
         raise TypeError(f"draw: highlight must be a Value, not {type(highlight).__name__}")
 
 
-def _new_graph(rankdir: str, bundle: bool, keep_order: bool) -> Any:
+def _new_graph(rankdir: str, keep_order: bool) -> Any:
     graph = _drawing_class()(name="autograd", format="svg")
     graph.attr(rankdir=rankdir, bgcolor="white", fontname=_FONT, fontsize="10",
                nodesep="0.18", ranksep="0.35")
@@ -657,10 +725,6 @@ def _new_graph(rankdir: str, bundle: bool, keep_order: bool) -> Any:
         # and invisible same-rank edges, and its crossing reduction shuffles the equally good
         # orders of dense layers. Few of its passes keep the order the boxes are given in.
         graph.attr(mclimit="0.01")
-    if bundle:
-        # Dense layers of neuron boxes: bundle the parallel edges, or Graphviz routes them in
-        # loops several times the drawing's height. (Bundled edges could not carry factors.)
-        graph.attr(concentrate="true")
     graph.attr("node", shape="box", style="rounded,filled", fontname=_FONT, fontsize="10",
                margin="0.04", color="#555555", penwidth="1")
     # decorate: a label is underlined and tied to the middle of its edge by a line, so that
@@ -670,15 +734,16 @@ def _new_graph(rankdir: str, bundle: bool, keep_order: bool) -> Any:
     return graph
 
 
-def _clusters(boxes: list[Value], plan: _Plan) -> dict[Value, tuple[int, int]]:
+def _clusters(boxes: list[Value], plan: _Plan,
+              only: set[Value] | None = None) -> dict[Value, tuple[int, int]]:
     """(layer, neuron) of each box that belongs to a neuron (neuron 0: a collapsed call, which
-    sits in its layer's cluster)."""
+    sits in its layer's cluster); with `only`, of those boxes only."""
     where: dict[Value, tuple[int, int]] = {}
     for call in plan.calls.values():
         for v in (call.z, call.out, *call.params):
             where[v] = call.position
     cluster_of: dict[Value, tuple[int, int]] = {}
-    for v in boxes:
+    for v in boxes if only is None else [v for v in boxes if v in only]:
         if v in plan.layer_boxes:  # a layer's box is its own frame
             continue
         if v in plan.collapsed:
@@ -692,8 +757,10 @@ def _clusters(boxes: list[Value], plan: _Plan) -> dict[Value, tuple[int, int]]:
 
 def _add_boxes(graph: Any, boxes: list[Value], ids: dict[Value, str], plan: _Plan,
                cluster_of: dict[Value, tuple[int, int]], root: Value, highlight: Value | None,
-               on_path: set[Value], params: set[Value], inputs: set[Value]) -> set[str]:
-    """Add one node per box (clusters included); return the leaf roles shown."""
+               on_path: set[Value], params: set[Value], inputs: set[Value],
+               framed: bool) -> set[str]:
+    """Add one node per box (clusters included, `framed` or invisible); return the leaf roles
+    shown."""
     roles: set[str] = set()
     in_clusters: dict[tuple[int, int], list[tuple[str, dict[str, str]]]] = {}
     keys = _order_keys(plan)
@@ -721,7 +788,7 @@ def _add_boxes(graph: Any, boxes: list[Value], ids: dict[Value, str], plan: _Pla
             _add_chain(graph, chain)
         elif where[1] == 0:  # collapsed: in the layer's cluster
             in_layers.setdefault(where[0], []).append(chain)
-    _add_clusters(graph, in_clusters, in_layers)
+    _add_clusters(graph, in_clusters, in_layers, framed)
     return roles
 
 
@@ -750,9 +817,13 @@ def _add_chain(graph: Any, names: list[str]) -> None:
 
 def _add_edges(graph: Any, boxes: list[Value], ids: dict[Value, str], plan: _Plan,
                cluster_of: dict[Value, tuple[int, int]], on_path: set[Value],
-               edge_labels: bool) -> None:
+               edge_labels: bool, skip: set[tuple[Value, Value]]) -> None:
+    """One edge per operand drawn (``n3-n5-k``: into box n5, its k-th), but those in `skip`
+    (drawn as a bundle)."""
     for v in boxes:
         for k, (p, d) in enumerate(plan.edges.get(v, ())):
+            if (p, v) in skip:
+                continue
             attrs = {"id": f"{ids[p]}-{ids[v]}-{k}"}
             if cluster_of.get(p, (0, 0))[0] != cluster_of.get(v, (0, 0))[0]:
                 attrs["minlen"] = "2"  # room between layers, so that clusters need not stagger
@@ -826,13 +897,16 @@ def _box(v: Value, plan: _Plan, params: set[Value], inputs: set[Value], roles: s
 
 
 def _add_clusters(graph: Any, nodes: dict[tuple[int, int], list[tuple[str, dict[str, str]]]],
-                  chains: dict[int, list[list[str]]]) -> None:
+                  chains: dict[int, list[list[str]]], framed: bool = True) -> None:
     """Clusters ``layer i`` containing ``layer i / neuron j`` (neuron 0: the layer itself,
-    whose `chains` are boxes to keep in one rank, in order)."""
+    whose `chains` are boxes to keep in one rank, in order); not `framed`: invisible."""
     for layer in sorted({key[0] for key in nodes}):
         with graph.subgraph(name=f"cluster_L{layer}") as outer:
-            outer.attr(label=f"layer {layer}", style="rounded,dashed", color="#999999",
-                       fontcolor="#555555", labeljust="l")
+            if framed:
+                outer.attr(label=f"layer {layer}", style="rounded,dashed", color="#999999",
+                           fontcolor="#555555", labeljust="l")
+            else:
+                outer.attr(style="invis")
             for name, attrs in nodes.get((layer, 0), ()):
                 outer.node(name, **attrs)
             for chain in chains.get(layer, ()):

@@ -560,16 +560,57 @@ def test_public_names() -> None:
     assert autograd.save_svg is save_svg
 
 
-def test_dense_collapsed_layers_bundle_their_edges() -> None:
-    """16x16 neuron boxes without factors: edges are bundled; with factors or a highlight, not."""
-    from autograd.nn import MLP, hinge_loss
+@needs_dot
+def test_dense_collapsed_layers_are_joined_by_one_labelled_edge() -> None:
+    """16×16 neuron boxes: one thick edge "16×16" between the layers' frames instead of 256
+    crossing edges; up to 12 edges (3×4), or a layer of one or two neurons, are drawn one by
+    one, with their factors."""
+    loss, inputs = mlp_graph([16, 16, 1])
+    g = draw(loss, inputs=inputs, collapse="neuron")
+    svg = ET.fromstring(g.pipe(format="svg"))
+    layer = {n.get("id"): int(m[1]) for n in groups(svg, "node")
+             if (m := re.match(r"layer (\d) / neuron", texts(n)[0]))}
+    between = [e for e in groups(svg, "edge")
+               if [layer.get(end) for end in (e.get("id") or "").split("-")[-2:]] == [1, 2]]
+    (bundle,) = between
+    assert (bundle.get("id") or "").startswith("bundle-")
+    assert texts(bundle) == ["16×16"]
+    assert float(bundle.find(f"{SVG}path").get("stroke-width", "1")) >= 4  # type: ignore[union-attr]
+    assert len(groups(svg, "edge")) == 2 * 16 + 1 + 16 + 3
+    assert len(g.bundles[bundle.get("id")]) == 256  # the edges it stands for, by box ids
+    assert "thick edge a×b between layers" in " ".join(texts(svg))
+    assert "compound=true" in g.source and "lhead=cluster_L2" in g.source
+    # Bundled or not, the neuron boxes keep their order (test_collapsed_neurons_...).
+    assert top_to_bottom(svg, "node", 2) == list(range(1, 17))
+    # 3×4 = 12 edges, and 16 into one output: drawn one by one, each with its factor.
+    small, inputs = mlp_graph([3, 4, 1])
+    svg = render(small, inputs=inputs, collapse="neuron")
+    assert not [e for e in groups(svg, "edge") if "bundle" in (e.get("id") or "")]
+    assert len(groups(svg, "edge")) == 2 * 3 + 12 + 4 + 3
+    assert all(texts(e)[0].startswith("×") for e in groups(svg, "edge"))
+    four, inputs = mlp_graph([4, 4, 2, 1])
+    svg = render(four, inputs=inputs, collapse="neuron")
+    assert [texts(e) for e in groups(svg, "edge") if "bundle" in (e.get("id") or "")] == [
+        ["4×4"]]  # 4×2 = 8 edges, 2×1: one by one
 
-    x = [Value(0.48, "x1"), Value(-0.01, "x2")]
-    big = hinge_loss(MLP(2, [16, 16, 1], seed=1)(x), -1)
-    assert "concentrate=true" in draw(big, collapse="neuron", inputs=x).source
-    assert "concentrate" not in draw(big, collapse="neuron", highlight=x[0]).source
-    small = hinge_loss(MLP(2, [3, 3, 1], seed=1)(x), -1)
-    assert "concentrate" not in draw(small, collapse="neuron", inputs=x).source
+
+@needs_dot
+def test_bundles_in_highlights_and_without_clusters() -> None:
+    loss, inputs = mlp_graph([16, 16, 1])
+    svg = render(loss, inputs=inputs, collapse="neuron", highlight=inputs[0])
+    (bundle,) = [e for e in groups(svg, "edge") if "bundle" in (e.get("id") or "")]
+    assert bundle.find(f"{SVG}path").get("stroke") == RED  # type: ignore[union-attr]
+    # Without clusters, the bundle joins two invisible frames, and the neurons keep their order.
+    flat = ET.fromstring(draw(loss, inputs=inputs, collapse="neuron",
+                              clusters=False).pipe(format="svg"))
+    (bundle,) = [e for e in groups(flat, "edge") if "bundle" in (e.get("id") or "")]
+    assert texts(bundle) == ["16×16"]
+    assert not [t for c in groups(flat, "cluster") for t in texts(c)]  # no frame, no title
+    assert all(p.get("stroke") in (None, "none", "transparent")
+               for c in groups(flat, "cluster") for p in c.iter(f"{SVG}path"))
+    assert top_to_bottom(flat, "node", 1) == top_to_bottom(flat, "node", 2) == list(range(1, 17))
+    layers = draw(loss, inputs=inputs, collapse="layer")
+    assert "bundle" not in layers.source and "concentrate" not in layers.source
 
 
 # ---------------------------------------------------------------------------------------------
