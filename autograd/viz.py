@@ -36,6 +36,8 @@ import html
 import itertools
 import os
 import subprocess
+import sys
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -53,6 +55,7 @@ __all__ = [
     "GRAPH_FORMATS",
     "GraphTooLargeError",
     "GraphvizNotFoundError",
+    "LargeDrawingWarning",
     "RenderTimeoutError",
     "draw",
     "graph_format",
@@ -69,6 +72,10 @@ MAX_EDGES = 5000
 
 EDGE_LABELS_UP_TO = 60
 """``edge_labels=None`` shows the edge factors when at most this many boxes and edges are drawn."""
+
+WARN_ABOVE = 150
+"""An uncollapsed drawing of an `autograd.nn` model with more boxes than this warns
+(`LargeDrawingWarning`): it comes out as a column thousands of points tall."""
 
 BUNDLE_ABOVE = 12
 """``collapse='neuron'``: two dense layers of 3 neurons or more, joined by more edges than this
@@ -88,6 +95,14 @@ class GraphTooLargeError(ValueError):
     """`draw` was asked for more boxes than ``max_nodes``."""
 
     __module__ = "autograd"  # tracebacks name it as users import it
+
+
+class LargeDrawingWarning(UserWarning):
+    """`draw` of an `autograd.nn` model, every node drawn, would be a very tall picture; the
+    message says how many boxes ``collapse='neuron'`` and ``collapse='layer'`` would draw.
+    ``warnings.simplefilter('ignore', autograd.viz.LargeDrawingWarning)`` silences it."""
+
+    __module__ = "autograd.viz"
 
 
 class GraphvizNotFoundError(RuntimeError):
@@ -608,6 +623,8 @@ def draw(
     n_edges = sum(map(len, plan.edges.values()))
     n_edges -= sum(len(a.calls) * len(b.calls) - 1 for a, b in bundles)
     _check_edges(n_edges, len(plan.boxes), max_edges, collapse)
+    if collapse is None and plan.calls and len(plan.boxes) > WARN_ABOVE:
+        _warn_large(order, len(plan.boxes))
     on_path, n_paths, total = _highlighted(root, order, highlight, plan)
     if edge_labels is None:
         edge_labels = len(plan.boxes) <= EDGE_LABELS_UP_TO and n_edges <= EDGE_LABELS_UP_TO
@@ -632,6 +649,22 @@ def draw(
         _add_legend(graph, root, highlight, roles, edge_labels or bool(on_path), n_paths, total,
                     _legend_notes(plan, bool(bundles)))
     return graph
+
+
+def _warn_large(order: list[Value], n_boxes: int) -> None:
+    """Warn (`LargeDrawingWarning`, as from the first caller outside autograd) that drawing
+    every node of an nn model makes a very tall picture; name the collapsed box counts."""
+    neurons, layers = (len(_plan(order, c).boxes) for c in ("neuron", "layer"))
+    level, frame = 1, sys._getframe(0)
+    package = os.path.dirname(os.path.abspath(__file__))
+    while frame.f_back is not None and os.path.abspath(frame.f_code.co_filename).startswith(
+            package):
+        level, frame = level + 1, frame.f_back
+    warnings.warn(LargeDrawingWarning(
+        f"draw: {n_boxes} boxes, an autograd.nn model drawn node by node: a picture thousands "
+        f"of points tall. collapse='neuron' draws {neurons} boxes (one per neuron call), "
+        f"collapse='layer' {layers} (one per layer call, a picture only: no step-through "
+        "page)."), stacklevel=level)
 
 
 def _check_edges(n_edges: int, n_boxes: int, max_edges: int, collapse: str | None) -> None:

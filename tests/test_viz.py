@@ -854,3 +854,36 @@ def test_the_page_has_no_collapse_layer() -> None:
     loss, inputs = mlp_graph([3, 1])
     with pytest.raises(ValueError, match="collapse='layer' has no step-through page"):
         autograd.show(loss, collapse="layer")
+
+
+# ---------------------------------------------------------------------------------------------
+# A drawing too tall to read: a warning that names the collapsed sizes.
+
+
+def test_drawing_a_big_model_node_by_node_warns_with_the_collapsed_sizes(
+        tmp_path: Path) -> None:
+    from autograd.viz import LargeDrawingWarning
+
+    loss, inputs = mlp_graph([16, 16, 1])
+    with pytest.warns(LargeDrawingWarning) as caught:
+        g = draw(loss, inputs=inputs)
+    (w,) = caught
+    assert str(w.message) == (
+        "draw: 407 boxes, an autograd.nn model drawn node by node: a picture thousands of "
+        "points tall. collapse='neuron' draws 38 boxes (one per neuron call), collapse='layer' "
+        "8 (one per layer call, a picture only: no step-through page).")
+    assert w.filename == __file__  # it points at the caller's line, not into autograd
+    assert len(re.findall(r"^\s*n\d+ \[", g.source, re.M)) == 407  # drawn all the same
+    for collapse, boxes in (("neuron", 38), ("layer", 8)):
+        assert len(re.findall(r"^\s*n\d+ \[", draw(loss, collapse=collapse).source, re.M)) == boxes
+    with pytest.warns(LargeDrawingWarning) as caught:
+        save_svg(loss, tmp_path / "big.dot")
+    assert caught[0].filename == __file__
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # none of these warn
+        draw(loss, collapse="neuron")
+        draw(loss, collapse="layer")
+        draw(mlp_graph([3, 3, 1], samples=2)[0])  # 100-odd boxes: fine
+        draw(chain(400))  # a tall column, but no model to collapse
