@@ -6,7 +6,8 @@ What the picture shows (``rankdir='LR'``, the default: inputs on the left, the r
 
 - One box per Value: its label (when set), a badge with the op that made it (``+``, ``* 0.5``,
   ``0.85 -`` for ``0.85 - x``, ``** 2``, ``sigmoid``...), then its data and grad (4 significant
-  digits). The root has a double border.
+  digits; negative numbers with a typographic minus, −0.5446, where the text views keep the
+  hyphen you can paste back into Python). The root has a double border.
 - Leaves have no op; their badge and colour say what they are. *Parameters* (orange): leaves
   with an owner (`Value.owner`: the weights and biases of an `autograd.nn` model), and any
   Value passed in ``params=``. *Inputs* (blue): the Values passed in ``inputs=``. Every other
@@ -15,15 +16,30 @@ What the picture shows (``rankdir='LR'``, the default: inputs on the left, the r
 - An edge goes from an operand to its result and carries the local derivative
   d result / d operand, written ``×0.2411``: the factor `backward()` multiplies the result's
   grad by (`Value.local_grads`). A node's grad is the sum, over the paths from the root, of the
-  products of these factors. Shown by default when at most 60 boxes and 60 edges are drawn.
+  products of these factors. Shown by default when at most 60 boxes and 60 edges are drawn;
+  each factor is underlined and tied to the middle of its own edge by a thin line.
 - ``highlight=w1`` draws the paths from the root down to ``w1`` in red, with their factors, and
   the caption adds them up: it is d root / d w1.
-- The nodes of an `autograd.nn` model's neuron calls are grouped in clusters ``layer i`` >
-  ``layer i / neuron j``, found from the structure nn leaves (its parameters know their neuron,
-  and a neuron call is the `dot` node of its weights and bias, then its activation), whatever
-  the labels say. ``collapse='neuron'`` draws each call of a neuron as one box (its dot node
-  and its parameters folded in); the edges into it then carry d out / d input through the
-  folded nodes.
+
+Models. The nodes of an `autograd.nn` model are found from the structure nn leaves on them (its
+parameters know their neuron and its place; a neuron call is the `dot` node of its weights and
+bias, then its activation; a layer call is the calls of one layer's neurons that read the same
+inputs), whatever the labels say, so an output renamed ``score`` is still its neuron's.
+
+- Every node: clusters ``layer i`` > ``layer i / neuron j``; the neurons of a layer in index
+  order from top to bottom (left to right with ``'TB'``), and inside a neuron w1, w2..., b.
+  A model of more than 150 boxes warns (`LargeDrawingWarning`): a 2-16-16-1 MLP is a column
+  30,000 points tall.
+- ``collapse='neuron'``: each call of a neuron is one box (its dot node and its parameters
+  folded in), in index order inside its layer and call; the edges into it carry d out / d input
+  through the folded nodes. Two dense layers of 3 neurons or more with more than 12 edges
+  between them are joined by one thick edge ``16×16`` between their frames (`BUNDLE_ABOVE`):
+  Graphviz would route their edges in loops around the frames.
+- ``collapse='layer'``: each call of a layer (on one sample) is one box: ``layer i``, its
+  activation, its sizes ``16 → 16`` (inputs → neurons), its parameters folded in (and the data
+  and grad of its output when it has one). The edge from another box into it stands for
+  ``a×b`` edges: a values, each read by its b neurons; the edges out of it go to the nodes that
+  read its outputs (one edge ``k×1`` for k outputs into one node).
 
 Every label is user text: it goes into Graphviz as an HTML-like label, HTML-escaped, so it
 cannot end the label or the DOT statement, and Graphviz writes it into the SVG as text.
@@ -600,9 +616,11 @@ def draw(
       out, with their factors, and the caption adds them up.
     - ``edge_labels``: write d result / d operand on the edges; ``None`` (default): only when
       at most 60 boxes and 60 edges are drawn.
-    - ``collapse='neuron'``: one box per neuron call of an `autograd.nn` model;
+    - ``collapse='neuron'``: one box per neuron call of an `autograd.nn` model (two dense
+      layers are joined by one thick edge ``16×16``; ``.bundles`` lists what it stands for);
       ``collapse='layer'``: one box per layer call (a layer applied to one sample), for big
       models. ``draw(...).node_ids`` then maps every output of a layer call to its box.
+      Without collapse, a model of more than 150 boxes warns (`LargeDrawingWarning`).
     - ``clusters``: group nn Values by layer and neuron. ``legend``: add a caption.
     - ``rankdir``: ``'LR'`` (inputs left) or ``'TB'`` (inputs on top; better for deep graphs).
     - ``max_nodes`` / ``max_edges``: refuse, with `GraphTooLargeError` (a ValueError), to draw
@@ -610,21 +628,8 @@ def draw(
     - ``timeout``: seconds Graphviz may take when the drawing is rendered (`RenderTimeoutError`).
     """
     _check_options(root, collapse, rankdir, max_nodes, highlight, max_edges, timeout)
-    nodes = walk(root)  # cheap: count before any other work
-    if len(nodes) > max_nodes and collapse is None:
-        raise GraphTooLargeError(_too_large(root, nodes, max_nodes))
-    order = topological(root)
-    plan = _plan(order, collapse)
-    if len(plan.boxes) > max_nodes:
-        raise GraphTooLargeError(_too_large(root, nodes, max_nodes, len(plan.boxes), collapse))
-    # Dense layers joined by one edge each: Graphviz would route their many edges in loops
-    # around the layers' frames, or merge them into a grey band.
+    order, plan, n_edges = _sized_plan(root, collapse, max_nodes, max_edges)
     bundles = plan.dense
-    n_edges = sum(map(len, plan.edges.values()))
-    n_edges -= sum(len(a.calls) * len(b.calls) - 1 for a, b in bundles)
-    _check_edges(n_edges, len(plan.boxes), max_edges, collapse)
-    if collapse is None and plan.calls and len(plan.boxes) > WARN_ABOVE:
-        _warn_large(order, len(plan.boxes))
     on_path, n_paths, total = _highlighted(root, order, highlight, plan)
     if edge_labels is None:
         edge_labels = len(plan.boxes) <= EDGE_LABELS_UP_TO and n_edges <= EDGE_LABELS_UP_TO
@@ -649,6 +654,26 @@ def draw(
         _add_legend(graph, root, highlight, roles, edge_labels or bool(on_path), n_paths, total,
                     _legend_notes(plan, bool(bundles)))
     return graph
+
+
+def _sized_plan(root: Value, collapse: str | None, max_nodes: int,
+                max_edges: int) -> tuple[list[Value], _Plan, int]:
+    """(`topological(root)`, the plan, the number of edges drawn) after the size guards; warns
+    of a very tall uncollapsed drawing of a model."""
+    nodes = walk(root)  # cheap: count before any other work
+    if len(nodes) > max_nodes and collapse is None:
+        raise GraphTooLargeError(_too_large(root, nodes, max_nodes))
+    order = topological(root)
+    plan = _plan(order, collapse)
+    if len(plan.boxes) > max_nodes:
+        raise GraphTooLargeError(_too_large(root, nodes, max_nodes, len(plan.boxes), collapse))
+    # Dense layers are joined by one edge each (`_add_bundles`).
+    n_edges = sum(map(len, plan.edges.values()))
+    n_edges -= sum(len(a.calls) * len(b.calls) - 1 for a, b in plan.dense)
+    _check_edges(n_edges, len(plan.boxes), max_edges, collapse)
+    if collapse is None and plan.calls and len(plan.boxes) > WARN_ABOVE:
+        _warn_large(order, len(plan.boxes))
+    return order, plan, n_edges
 
 
 def _warn_large(order: list[Value], n_boxes: int) -> None:
