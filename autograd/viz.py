@@ -1047,7 +1047,11 @@ def write_gallery(outdir: str | os.PathLike[str]) -> list[Path]:
     - ``two_layer_w1.svg``: the same, with the two paths from E_total to w1 highlighted;
     - ``mlp.svg``: ``MLP(2, [3, 3, 1], activation='tanh')`` on two samples with the hinge loss,
       after backward, clustered by layer and neuron;
-    - ``mlp_neurons.svg``: the same graph with ``collapse='neuron'``.
+    - ``mlp_neurons.svg``: the same graph with ``collapse='neuron'``;
+    - ``mlp_16x16_neurons.svg``: ``MLP(2, [16, 16, 1])`` (relu) on one sample with the hinge
+      loss, after backward, ``collapse='neuron'``: 16 neurons a layer, in order, the two hidden
+      layers joined by one edge ``16×16``;
+    - ``mlp_16x16_layers.svg``: the same graph with ``collapse='layer'``.
     """
     from .examples import two_layer_sigmoid
     from .nn import MLP, hinge_loss
@@ -1072,4 +1076,12 @@ def write_gallery(outdir: str | os.PathLike[str]) -> list[Path]:
     inputs = [x for row in xs for x in row]
     paths.append(save_svg(loss, out / "mlp.svg", inputs=inputs))
     paths.append(save_svg(loss, out / "mlp_neurons.svg", inputs=inputs, collapse="neuron"))
+
+    big = MLP(2, [16, 16, 1], seed=4)
+    x = [Value(0.5, "x1"), Value(-1.0, "x2")]
+    loss = hinge_loss(cast(Value, big(x)), 1.0)
+    loss.label = "loss"
+    loss.backward()
+    for mode in ("neuron", "layer"):
+        paths.append(save_svg(loss, out / f"mlp_16x16_{mode}s.svg", inputs=x, collapse=mode))
     return paths

@@ -538,12 +538,18 @@ def test_write_gallery_writes_the_committed_pictures(tmp_path: Path) -> None:
     pytest.importorskip("autograd.nn")
     paths = write_gallery(tmp_path)
     assert [p.name for p in paths] == ["two_layer.svg", "two_layer_w1.svg", "mlp.svg",
-                                       "mlp_neurons.svg"]
-    seed, seed_w1, mlp, neurons = (ET.parse(p).getroot() for p in paths)
+                                       "mlp_neurons.svg", "mlp_16x16_neurons.svg",
+                                       "mlp_16x16_layers.svg"]
+    seed, seed_w1, mlp, neurons, big, layers = (ET.parse(p).getroot() for p in paths)
     assert len(groups(seed, "node")) == 39
     assert len(red_edges(seed_w1)) == 20
     assert "layer 2 / neuron 3 (L2.N3)" in texts(mlp)
     assert "layer 2 / neuron 3" in texts(neurons)
+    assert top_to_bottom(big, "node", 2) == list(range(1, 17))
+    assert "16×16" in texts(big)
+    assert float(big.get("height", "0pt")[:-2]) < 2500  # pt; every node drawn: 30,000
+    assert [t for g in groups(layers, "node") for t in texts(g) if "→" in t] == [
+        "2 → 16", "16 → 16", "16 → 1"]
     committed = ROOT / "docs" / "img"
     if committed.is_dir():  # the committed copies are the gallery's files
         assert {p.name for p in committed.glob("*.svg")} >= {p.name for p in paths}
