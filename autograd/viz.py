@@ -261,17 +261,18 @@ def _layer_calls(calls: Iterable[_Call]) -> list[_LayerCall]:
     """The layer calls made of `calls` (given in reading order), in that order:
     the calls of one layer's neurons that read the same inputs; a neuron called twice on the
     same inputs (two identical samples) starts a second layer call."""
-    found: dict[tuple[int, tuple[object, ...]], list[_LayerCall]] = {}
+    found: dict[tuple[int, tuple[object, ...]], list[tuple[_LayerCall, set[int]]]] = {}
     layer_calls: list[_LayerCall] = []
     for call in calls:
         same = found.setdefault((call.position[0], call.reads), [])
-        free = next((lc for lc in same
-                     if all(c.position != call.position for c in lc.calls)), None)
-        if free is None:
-            free = _LayerCall(call.position[0], [])
-            same.append(free)
-            layer_calls.append(free)
-        free.calls.append(call)
+        neuron = call.position[1]
+        entry = next((e for e in same if neuron not in e[1]), None)
+        if entry is None:
+            entry = (_LayerCall(call.position[0], []), set())
+            same.append(entry)
+            layer_calls.append(entry[0])
+        entry[0].calls.append(call)
+        entry[1].add(neuron)
     for lc in layer_calls:
         lc.calls.sort(key=lambda c: c.position[1])
     return layer_calls
@@ -730,8 +731,8 @@ def _legend_notes(plan: _Plan, bundled: bool) -> list[str]:
     """What the caption says about the boxes and edges that stand for many."""
     notes = []
     if bundled:
-        notes.append("thick edge a×b between layers: each of the a neurons on its left feeds "
-                     "each of the b on its right (a·b edges drawn as one)")
+        notes.append("thick edge a×b from one layer to the next: each of the a neurons of one "
+                     "feeds each of the b neurons of the next (a·b edges drawn as one)")
     if plan.layer_boxes:
         notes.append("layer i: one call of a layer (on one sample), inputs → neurons, its "
                      "parameters folded in")

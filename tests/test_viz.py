@@ -584,7 +584,7 @@ def test_dense_collapsed_layers_are_joined_by_one_labelled_edge() -> None:
     assert float(bundle.find(f"{SVG}path").get("stroke-width", "1")) >= 4  # type: ignore[union-attr]
     assert len(groups(svg, "edge")) == 2 * 16 + 1 + 16 + 3
     assert len(g.bundles[bundle.get("id")]) == 256  # the edges it stands for, by box ids
-    assert "thick edge a×b between layers" in " ".join(texts(svg))
+    assert "thick edge a×b from one layer to the next" in " ".join(texts(svg))
     assert "compound=true" in g.source and "lhead=cluster_L2" in g.source
     # Bundled or not, the neuron boxes keep their order (test_collapsed_neurons_...).
     assert top_to_bottom(svg, "node", 2) == list(range(1, 17))
@@ -893,3 +893,16 @@ def test_drawing_a_big_model_node_by_node_warns_with_the_collapsed_sizes(
         draw(loss, collapse="layer")
         draw(mlp_graph([3, 3, 1], samples=2)[0])  # 100-odd boxes: fine
         draw(chain(400))  # a tall column, but no model to collapse
+
+
+def test_layer_calls_on_plain_number_inputs_one_per_sample() -> None:
+    """Inputs given as plain numbers leave no input nodes: a layer call is told apart by the
+    numbers it reads, and a sample given twice still makes two calls."""
+    from autograd.nn import MLP
+
+    model = MLP(2, [4, 4, 1], seed=5)
+    outs = [model(row) for row in ([0.5, -1.0], [0.5, -1.0], [0.2, 0.3])]
+    root = autograd.sum(outs)  # type: ignore[arg-type]
+    titles = re.findall(r"<B>(layer \d)</B>", draw(root, collapse="layer").source)
+    assert sorted(titles) == ["layer 1"] * 3 + ["layer 2"] * 3 + ["layer 3"] * 3
+    assert "2 → 4" in draw(root, collapse="layer").source
