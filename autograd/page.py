@@ -17,7 +17,10 @@ they were.
 With ``collapse='neuron'`` the page replays every step all the same, over the boxes drawn: the
 step of a node folded into a neuron's box (its ``dot`` node) highlights that box, and a neuron's
 box shows the grad of the neuron's output. Folded parameters have no box; their gradients are
-in the step's text.
+in the step's text. Where two dense layers are joined by one thick edge (a bundle, see
+`autograd.draw`), a step that sends gradients along any of the edges it stands for highlights
+the bundle. ``collapse='layer'`` has no page (a ValueError): a layer's box shows no
+gradients to step through.
 """
 
 from __future__ import annotations
@@ -98,6 +101,10 @@ def show(root: Value, **draw_options: Any) -> StepPage:
 def _page(root: Value, options: dict[str, Any], what: str) -> StepPage:
     if not isinstance(root, Value):
         raise TypeError(f"{what}: root must be a Value, not {type(root).__name__}")
+    if options.get("collapse") == "layer":
+        raise ValueError(f"{what}: collapse='layer' has no step-through page (a layer's box "
+                         "shows no gradients to step through); use collapse='neuron', or "
+                         "draw(root, collapse='layer') for the picture")
     nodes = walk(root)
     limit = options.get("max_nodes", MAX_NODES)
     try:
@@ -110,7 +117,7 @@ def _page(root: Value, options: dict[str, Any], what: str) -> StepPage:
     except GraphTooLargeError as e:
         raise GraphTooLargeError(f"{what}: {str(e).removeprefix('draw: ')}") from None
     svg = _svg_element(graph.pipe(format="svg").decode("utf-8"))
-    edges = _edges(svg)
+    edges = _edges(svg, getattr(graph, "bundles", {}))
     box = _box_finder(nodes, ids)
     data = {
         "title": root.label or "the graph",
@@ -172,13 +179,20 @@ def _svg_element(svg: str) -> str:
     return svg[found.start():].strip()
 
 
-def _edges(svg: str) -> list[tuple[str, str, str]]:
-    """(id, tail box, head box) of each edge drawn in the SVG (ids ``n3-n5-k``, from draw)."""
+def _edges(svg: str,
+           bundles: Mapping[str, list[tuple[str, str]]]) -> list[tuple[str, str, str]]:
+    """(id, tail box, head box) of each edge drawn in the SVG (ids ``n3-n5-k``, from draw); a
+    bundle (one edge drawn for two dense layers) once for each edge it stands for."""
     out = []
     for g in ElementTree.fromstring(svg).iter(f"{_SVG_NS}g"):
-        parts = g.get("id", "").split("-")
-        if g.get("class") == "edge" and len(parts) == 3:
-            out.append((g.get("id", ""), parts[0], parts[1]))
+        name = g.get("id", "")
+        parts = name.split("-")
+        if g.get("class") != "edge":
+            continue
+        if name in bundles:
+            out += [(name, tail, head) for tail, head in bundles[name]]
+        elif len(parts) == 3:
+            out.append((name, parts[0], parts[1]))
     return out
 
 
@@ -211,7 +225,8 @@ def _step_record(s: Step, text: str, ids: Mapping[Value, str], box: Mapping[Valu
         "text": text,
         "box": here,
         "to": sorted(sources, key=lambda i: int(i[1:])),
-        "edges": [e for e, tail, head in edges if head == here and tail in sources],
+        "edges": list(dict.fromkeys(e for e, tail, head in edges
+                                    if head == here and tail in sources)),
         "set": [[ids[s.node], fmt(s.grad)]] if s.node in ids else [],
     }
     record["set"] += [[ids[p.parent], fmt(p.after)] for p in s.parents if p.parent in ids]
@@ -238,7 +253,7 @@ def _explanations(root: Value, ids: Mapping[Value, str],
         explained[ids[target]] = {
             "text": str(explain(root, target)),
             "boxes": sorted(boxes, key=lambda i: int(i[1:])),
-            "edges": [e for e, tail, _ in edges if tail in boxes],
+            "edges": list(dict.fromkeys(e for e, tail, _ in edges if tail in boxes)),
         }
     note = ""
     if len(wanted) > len(chosen):

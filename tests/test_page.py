@@ -439,3 +439,22 @@ def test_inline_in_a_notebook_frame(watched: Watched, net: TwoLayerSigmoid) -> N
     frame.locator("#ag-next").click()
     frame.locator("body").press("ArrowRight")
     assert frame.locator("#ag-counter").text_content() == "step 2 of 27"
+
+
+def test_a_bundle_of_dense_layers_lights_up_for_the_edges_it_stands_for() -> None:
+    from autograd.nn import MLP
+
+    model = MLP(2, [5, 5, 1], activation="tanh", seed=2)
+    x = [Value(0.5, "x1"), Value(-1.0, "x2")]
+    out = model(x)
+    assert isinstance(out, Value)
+    graph = draw(out, collapse="neuron")
+    (bundle,) = graph.bundles
+    assert len(graph.bundles[bundle]) == 25
+    data = page_data(autograd.show(out, collapse="neuron").html)
+    layer2 = {tail_head[1] for tail_head in graph.bundles[bundle]}  # layer 2's boxes
+    at_layer2 = [s for s in data["steps"] if s["box"] in layer2 and s["to"]]
+    assert at_layer2 and all(s["edges"] == [bundle] for s in at_layer2)  # each: the bundle
+    lit = [s for s in data["steps"] if bundle in s["edges"]]
+    assert lit == at_layer2
+    assert bundle in data["explain"][box_of(data, "x1")]["edges"]  # the paths from x1

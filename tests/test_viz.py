@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -66,6 +67,11 @@ def fill(node: ET.Element) -> str | None:
     return node.find(f"{SVG}path").get("fill")  # type: ignore[union-attr]
 
 
+def num(x: float) -> str:
+    """A number as the pictures write it: 4 significant digits, a typographic minus."""
+    return f"{x:.4g}".replace("-", "\u2212")
+
+
 def red_edges(svg: ET.Element) -> list[ET.Element]:
     return [g for g in groups(svg, "edge") if g.find(f"{SVG}path").get("stroke") == RED]  # type: ignore[union-attr]
 
@@ -110,11 +116,13 @@ def cluster_members(source: str) -> list[tuple[str, tuple[str, ...]]]:
         line = line.strip()
         if m := re.match(r"subgraph (\w+) \{", line):
             stack.append(m[1])
+        elif line == "{":  # an anonymous subgraph (rank=same)
+            stack.append("")
         elif line == "}":
             if stack:
                 stack.pop()
         elif m := re.match(r"n\d+ \[label=<.*?<B>(.*?)</B>", line):
-            where.append((m[1], tuple(stack)))
+            where.append((m[1], tuple(name for name in stack if name)))
     return where
 
 
@@ -171,7 +179,7 @@ def test_two_layer_svg_shows_labels_data_grads_ops_and_factors() -> None:
     assert "0.5951" in texts(node_with(svg, "out_h1"))  # out_h1 = 0.595078474
     assert "0.7023" in texts(node_with(svg, "out_o1"))  # out_o1 = 0.702307507
     assert "0.09687" in texts(node_with(svg, "E_total"))  # E_total = 0.096867268
-    assert "-0.01838" in texts(node_with(svg, "w5"))  # dE/dw5 = -0.018375021
+    assert "\u22120.01838" in texts(node_with(svg, "w5"))  # dE/dw5 = -0.018375021
     assert "0.0004252" in texts(node_with(svg, "w1"))  # dE/dw1 = 0.000425237
     # Op badges, with the plain numbers of E = 1/2 (t - o)^2.
     for op in ("+", "*", "sigmoid", "0.85 -", "0.3 -", "** 2", "* 0.5"):
@@ -297,7 +305,7 @@ def test_highlight_marks_the_paths_to_w1_with_their_factors() -> None:
     assert len(red) == 4 + 2 * 8
     factors = [t for g in red for t in texts(g)]
     assert len(factors) == len(red)
-    for f in ("×0.1", "×0.241", "×0.25", "×0.3", "×0.2091", "×0.2039", "×-1", "×0.5"):
+    for f in ("×0.1", "×0.241", "×0.25", "×0.3", "×0.2091", "×0.2039", "×\u22121", "×0.5"):
         assert f in factors
     # The boxes on the paths have red borders; the others do not.
     on_path = ("w1", "l_h1", "out_h1", "out_o1", "out_o2", "E_total")
@@ -318,8 +326,8 @@ def test_highlight_factors_are_the_ones_explain_multiplies() -> None:
     assert why.n_paths == 2
     source = draw(net.E_total, highlight=net.w1).source
     red = set(re.findall(r'label=<<B>(×[^<]*)</B>>', source))
-    assert red == {f"×{f:.4g}" for path in why.paths for f in path.factors}
-    assert f"= {why.value:.4g}" in source
+    assert red == {f"×{num(f)}" for path in why.paths for f in path.factors}
+    assert f"= {num(why.value)}" in source
 
 
 def test_highlight_must_be_in_the_graph() -> None:
@@ -380,7 +388,7 @@ def test_collapse_neuron_draws_one_box_per_neuron_call() -> None:
     w1 = params[0]
     out = next(v for v in walk(loss) if v.label == "L1.N1.out" and v.parents[0].parents[2]
                is inputs[0])
-    factor = f"×{(1.0 - out.data**2) * w1.data:.4g}"
+    factor = f"×{num((1.0 - out.data**2) * w1.data)}"
     assert factor in [t for g in groups(svg, "edge") for t in texts(g)]
     # The collapsed layer boxes sit in layer clusters.
     assert {c.findtext(f"{SVG}title") for c in groups(svg, "cluster")} == {"cluster_L1",
@@ -396,8 +404,11 @@ def test_collapse_keeps_a_parameter_that_is_also_used_outside_its_neuron() -> No
 
 
 def test_collapse_is_checked() -> None:
-    with pytest.raises(ValueError, match="collapse must be None or 'neuron'"):
-        draw(Value(1.0), collapse="layer")  # type: ignore[arg-type]
+    for wrong in ("layers", "Neuron", True, ["neuron"]):
+        with pytest.raises(ValueError, match=r"collapse must be None \(every node\), 'neuron' "
+                           r"\(one box per neuron call\) or 'layer' \(one box per layer call\), "
+                           f"not {re.escape(repr(wrong))}"):
+            draw(Value(1.0), collapse=wrong)  # type: ignore[arg-type]
 
 
 @needs_dot
@@ -527,12 +538,18 @@ def test_write_gallery_writes_the_committed_pictures(tmp_path: Path) -> None:
     pytest.importorskip("autograd.nn")
     paths = write_gallery(tmp_path)
     assert [p.name for p in paths] == ["two_layer.svg", "two_layer_w1.svg", "mlp.svg",
-                                       "mlp_neurons.svg"]
-    seed, seed_w1, mlp, neurons = (ET.parse(p).getroot() for p in paths)
+                                       "mlp_neurons.svg", "mlp_16x16_neurons.svg",
+                                       "mlp_16x16_layers.svg"]
+    seed, seed_w1, mlp, neurons, big, layers = (ET.parse(p).getroot() for p in paths)
     assert len(groups(seed, "node")) == 39
     assert len(red_edges(seed_w1)) == 20
     assert "layer 2 / neuron 3 (L2.N3)" in texts(mlp)
     assert "layer 2 / neuron 3" in texts(neurons)
+    assert top_to_bottom(big, "node", 2) == list(range(1, 17))
+    assert "16×16" in texts(big)
+    assert float(big.get("height", "0pt")[:-2]) < 2500  # pt; every node drawn: 30,000
+    assert [t for g in groups(layers, "node") for t in texts(g) if "→" in t] == [
+        "2 → 16", "16 → 16", "16 → 1"]
     committed = ROOT / "docs" / "img"
     if committed.is_dir():  # the committed copies are the gallery's files
         assert {p.name for p in committed.glob("*.svg")} >= {p.name for p in paths}
@@ -549,13 +566,343 @@ def test_public_names() -> None:
     assert autograd.save_svg is save_svg
 
 
-def test_dense_collapsed_layers_bundle_their_edges() -> None:
-    """16x16 neuron boxes without factors: edges are bundled; with factors or a highlight, not."""
+@needs_dot
+def test_dense_collapsed_layers_are_joined_by_one_labelled_edge() -> None:
+    """16×16 neuron boxes: one thick edge "16×16" between the layers' frames instead of 256
+    crossing edges; up to 12 edges (3×4), or a layer of one or two neurons, are drawn one by
+    one, with their factors."""
+    loss, inputs = mlp_graph([16, 16, 1])
+    g = draw(loss, inputs=inputs, collapse="neuron")
+    svg = ET.fromstring(g.pipe(format="svg"))
+    layer = {n.get("id"): int(m[1]) for n in groups(svg, "node")
+             if (m := re.match(r"layer (\d) / neuron", texts(n)[0]))}
+    between = [e for e in groups(svg, "edge")
+               if [layer.get(end) for end in (e.get("id") or "").split("-")[-2:]] == [1, 2]]
+    (bundle,) = between
+    assert (bundle.get("id") or "").startswith("bundle-")
+    assert texts(bundle) == ["16×16"]
+    assert float(bundle.find(f"{SVG}path").get("stroke-width", "1")) >= 4  # type: ignore[union-attr]
+    assert len(groups(svg, "edge")) == 2 * 16 + 1 + 16 + 3
+    assert len(g.bundles[bundle.get("id")]) == 256  # the edges it stands for, by box ids
+    assert "thick edge a×b from one layer to the next" in " ".join(texts(svg))
+    assert "compound=true" in g.source and "lhead=cluster_L2" in g.source
+    # Bundled or not, the neuron boxes keep their order (test_collapsed_neurons_...).
+    assert top_to_bottom(svg, "node", 2) == list(range(1, 17))
+    # 3×4 = 12 edges, and 16 into one output: drawn one by one, each with its factor.
+    small, inputs = mlp_graph([3, 4, 1])
+    svg = render(small, inputs=inputs, collapse="neuron")
+    assert not [e for e in groups(svg, "edge") if "bundle" in (e.get("id") or "")]
+    assert len(groups(svg, "edge")) == 2 * 3 + 12 + 4 + 3
+    assert all(texts(e)[0].startswith("×") for e in groups(svg, "edge"))
+    four, inputs = mlp_graph([4, 4, 2, 1])
+    svg = render(four, inputs=inputs, collapse="neuron")
+    assert [texts(e) for e in groups(svg, "edge") if "bundle" in (e.get("id") or "")] == [
+        ["4×4"]]  # 4×2 = 8 edges, 2×1: one by one
+
+
+@needs_dot
+def test_bundles_in_highlights_and_without_clusters() -> None:
+    loss, inputs = mlp_graph([16, 16, 1])
+    svg = render(loss, inputs=inputs, collapse="neuron", highlight=inputs[0])
+    (bundle,) = [e for e in groups(svg, "edge") if "bundle" in (e.get("id") or "")]
+    assert bundle.find(f"{SVG}path").get("stroke") == RED  # type: ignore[union-attr]
+    # Without clusters, the bundle joins two invisible frames, and the neurons keep their order.
+    flat = ET.fromstring(draw(loss, inputs=inputs, collapse="neuron",
+                              clusters=False).pipe(format="svg"))
+    (bundle,) = [e for e in groups(flat, "edge") if "bundle" in (e.get("id") or "")]
+    assert texts(bundle) == ["16×16"]
+    assert not [t for c in groups(flat, "cluster") for t in texts(c)]  # no frame, no title
+    assert all(p.get("stroke") in (None, "none", "transparent")
+               for c in groups(flat, "cluster") for p in c.iter(f"{SVG}path"))
+    assert top_to_bottom(flat, "node", 1) == top_to_bottom(flat, "node", 2) == list(range(1, 17))
+    layers = draw(loss, inputs=inputs, collapse="layer")
+    assert "bundle" not in layers.source and "concentrate" not in layers.source
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers and edge labels in pictures.
+
+
+def bezier_points(d: str, steps: int = 200) -> list[tuple[float, float]]:
+    """Points along a Graphviz edge path ``M x,y C x,y x,y x,y ...`` (cubic Bézier pieces)."""
+    xy = [(float(a), float(b)) for a, b in re.findall(r"(-?[\d.]+),(-?[\d.]+)", d)]
+    points = []
+    for i in range(0, len(xy) - 3, 3):
+        p0, p1, p2, p3 = xy[i:i + 4]
+        for k in range(steps + 1):
+            t = k / steps
+            points.append(tuple(
+                (1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t ** 2 * c + t ** 3 * e
+                for a, b, c, e in zip(p0, p1, p2, p3, strict=True)))
+    return points  # type: ignore[return-value]
+
+
+@needs_dot
+def test_pictures_write_negative_numbers_with_a_typographic_minus() -> None:
+    x = Value(-0.5446, "x")
+    y = x * -2.0 - 3.0
+    y.backward()
+    svg = render(y, edge_labels=True)
+    every_text = texts(svg)
+    assert "\u22120.5446" in every_text  # x's data
+    assert "* \u22122" in every_text  # the badge's plain number
+    assert "\u22121.911" in every_text  # y = 1.0892 - 3
+    assert "×\u22122" in [t for g in groups(svg, "edge") for t in texts(g)]  # d(x * -2) / dx
+    assert not [t for t in every_text if re.search(r"-\d", t)]  # no hyphen before a digit
+    assert "- 3" in every_text  # an op's symbol stays as Python writes it
+    from autograd.inspect import fmt
+
+    assert fmt(-0.5) == "-0.5"  # the text views keep the ASCII hyphen
+
+
+@needs_dot
+def test_each_edge_label_is_tied_to_its_own_edge() -> None:
+    loss, _, inputs = mini_mlp([[0.5, -1.0]], [3, 3, 1], act="relu")
+    svg = render(loss, inputs=inputs, edge_labels=True)
+    labelled = [g for g in groups(svg, "edge") if texts(g)]
+    assert len(labelled) == len(groups(svg, "edge")) > 40
+    for g in labelled:
+        path = g.find(f"{SVG}path")
+        line = g.find(f"{SVG}polyline")  # the underline and the tie to the edge
+        assert path is not None and line is not None
+        xy = [tuple(map(float, p.split(","))) for p in (line.get("points") or "").split()]
+        end = xy[-1]
+        nearest = min(math.dist(end, p) for p in bezier_points(path.get("d") or ""))
+        assert nearest < 2.0, f"the label of {g.get('id')} is tied {nearest:.1f} pt off its edge"
+
+
+# ---------------------------------------------------------------------------------------------
+# Neurons in index order, top to bottom.
+
+
+def mlp_graph(sizes: list[int], samples: int = 1, act: str = "relu") -> tuple[Value, list[Value]]:
+    """A 2-input autograd.nn MLP on `samples` samples with the hinge loss, after backward."""
     from autograd.nn import MLP, hinge_loss
 
-    x = [Value(0.48, "x1"), Value(-0.01, "x2")]
-    big = hinge_loss(MLP(2, [16, 16, 1], seed=1)(x), -1)
-    assert "concentrate=true" in draw(big, collapse="neuron", inputs=x).source
-    assert "concentrate" not in draw(big, collapse="neuron", highlight=x[0]).source
-    small = hinge_loss(MLP(2, [3, 3, 1], seed=1)(x), -1)
-    assert "concentrate" not in draw(small, collapse="neuron", inputs=x).source
+    model = MLP(2, sizes, activation=act, seed=1)
+    xs = [[Value(0.48 - 0.3 * s, f"s{s}.x1"), Value(-0.01 + 0.2 * s, f"s{s}.x2")]
+          for s in range(1, samples + 1)]
+    loss = hinge_loss([model(x) for x in xs], [(-1.0) ** s for s in range(samples)])
+    loss.label = "loss"
+    loss.backward()
+    return loss, [v for x in xs for v in x]
+
+
+def top_to_bottom(svg: ET.Element, kind: str, layer: int) -> list[int]:
+    """The neuron numbers of the boxes (kind 'node') or clusters titled "layer i / neuron j"
+    of one layer, read from top to bottom (the y of their title)."""
+    found = []
+    for g in groups(svg, kind):
+        title = g.find(f"{SVG}text")
+        if title is None:
+            continue
+        m = re.fullmatch(rf"layer {layer} / neuron (\d+)( \(.*\))?", "".join(title.itertext()))
+        if m:
+            found.append((float(title.get("y", "0")), int(m[1])))
+    return [j for _, j in sorted(found)]
+
+
+@needs_dot
+def test_collapsed_neurons_come_in_index_order() -> None:
+    loss, inputs = mlp_graph([16, 16, 1])
+    for clusters in (True, False):
+        svg = render(loss, inputs=inputs, collapse="neuron", clusters=clusters)
+        assert top_to_bottom(svg, "node", 1) == list(range(1, 17))
+        assert top_to_bottom(svg, "node", 2) == list(range(1, 17))
+    two, inputs = mlp_graph([8, 8, 1], samples=2)
+    svg = render(two, inputs=inputs, collapse="neuron")
+    assert top_to_bottom(svg, "node", 1) == [*range(1, 9), *range(1, 9)]  # sample by sample
+    assert top_to_bottom(svg, "node", 2) == [*range(1, 9), *range(1, 9)]
+
+
+@needs_dot
+def test_uncollapsed_neurons_and_their_parameters_come_in_index_order() -> None:
+    loss, inputs = mlp_graph([3, 3, 1], samples=2, act="tanh")
+    svg = render(loss, inputs=inputs)
+    assert top_to_bottom(svg, "cluster", 1) == [1, 2, 3]
+    assert top_to_bottom(svg, "cluster", 2) == [1, 2, 3]
+    # Inside layer 2 / neuron 2: w1, w2, w3, b from top to bottom.
+    source = draw(loss, inputs=inputs).source
+    inner = source.split("subgraph cluster_L2_N2 {")[1].split("}")[0]
+    ids = dict(re.findall(r"(n\d+) \[label=<.*?<B>(\w+)</B>", inner))
+    y = {g.get("id"): float(g.find(f"{SVG}text").get("y", "0"))  # type: ignore[union-attr]
+         for g in groups(svg, "node")}
+    params = sorted((i for i in ids if ids[i] in ("w1", "w2", "w3", "b")), key=y.__getitem__)
+    assert [ids[i] for i in params] == ["w1", "w2", "w3", "b"]
+    inputs_y = {texts(g)[0]: y[g.get("id")] for g in groups(svg, "node")
+                if texts(g)[0].startswith(("s1.", "s2."))}
+    assert sorted(inputs_y, key=inputs_y.__getitem__) == ["s1.x1", "s1.x2", "s2.x1", "s2.x2"]
+
+
+@needs_dot
+def test_collapse_recognises_an_output_the_user_renamed() -> None:
+    """The demo names its output (score.label = "score"): the output neuron is found from
+    structure all the same, and drawn as one box, its parameters folded in."""
+    from autograd.nn import MLP
+
+    model = MLP(2, [8, 8, 1], seed=0)
+    sample = [Value(0.3, "x1"), Value(-0.7, "x2")]
+    score = model(sample)
+    assert isinstance(score, Value)
+    score.label = "score"
+    score.backward()
+    svg = render(score, inputs=sample, collapse="neuron")
+    nodes = groups(svg, "node")
+    assert not [g for g in nodes if "param" in texts(g)]  # no parameter boxes at all
+    assert len(nodes) == 2 + 8 + 8 + 1
+    (root,) = [g for g in nodes if len(g.findall(f"{SVG}path")) == 2]  # double border
+    assert "layer 3 / neuron 1" in texts(root)
+    assert "9 params folded in" in texts(root)  # 8 weights and a bias
+
+
+# ---------------------------------------------------------------------------------------------
+# collapse='layer'
+
+
+def edge_labels_by_ends(svg: ET.Element) -> dict[tuple[str, str], list[str]]:
+    """(tail box's title, head box's title) -> the labels of the edges between them."""
+    title = {g.get("id"): texts(g)[0] for g in groups(svg, "node")}
+    ends: dict[tuple[str, str], list[str]] = {}
+    for g in groups(svg, "edge"):
+        tail, head, _ = (g.get("id") or "").split("-")
+        ends.setdefault((title[tail], title[head]), []).extend(texts(g))
+    return ends
+
+
+@needs_dot
+def test_collapse_layer_draws_one_box_per_layer_call() -> None:
+    loss, inputs = mlp_graph([16, 16, 1])
+    svg = render(loss, inputs=inputs, collapse="layer")
+    nodes = groups(svg, "node")
+    assert [texts(g)[0] for g in nodes if texts(g)[0].startswith("layer")] == [
+        "layer 1", "layer 2", "layer 3"]
+    assert len(nodes) == 2 + 3 + 3  # inputs, layers, the hinge loss (* -1, 1 -, relu)
+    layer = {texts(g)[0]: texts(g) for g in nodes}
+    assert layer["layer 1"][1:4] == ["relu", "2 → 16", "48 params folded in"]
+    assert layer["layer 2"][1:4] == ["relu", "16 → 16", "272 params folded in"]
+    assert layer["layer 3"][1:4] == ["linear", "16 → 1", "17 params folded in"]
+    assert "data" not in layer["layer 2"]  # 16 outputs: no one number to show
+    assert "data" in layer["layer 3"]  # one output: its data and grad
+    ends = edge_labels_by_ends(svg)
+    assert ends[("s1.x1", "layer 1")] == ["1×16"]
+    assert ends[("s1.x2", "layer 1")] == ["1×16"]
+    assert ends[("layer 1", "layer 2")] == ["16×16"]
+    assert ends[("layer 2", "layer 3")] == ["16×1"]
+    assert ends[("layer 3", "* 1")] == ["×1"]  # one output: a factor, d (y * out) / d out
+    assert len(groups(svg, "edge")) == 2 + 1 + 1 + 3
+    assert not groups(svg, "cluster")
+    caption = " ".join(texts(svg))
+    assert "edge a×b: a values, each read by b neurons or nodes" in caption
+
+
+@needs_dot
+def test_collapse_layer_one_box_per_sample_and_the_ids_of_its_outputs() -> None:
+    loss, inputs = mlp_graph([4, 3, 1], samples=2)
+    g = draw(loss, inputs=inputs, collapse="layer")
+    svg = ET.fromstring(g.pipe(format="svg"))
+    titles = [texts(n)[0] for n in groups(svg, "node")]
+    assert sorted(t for t in titles if t.startswith("layer")) == ["layer 1", "layer 1",
+                                                                 "layer 2", "layer 2",
+                                                                 "layer 3", "layer 3"]
+    # Each sample's inputs feed their own layer 1 box, which feeds its own layer 2 box.
+    box = {n.get("id"): texts(n)[0] for n in groups(svg, "node")}
+    feeds = [(box[t], box[h]) for t, h, _ in
+             ((e.get("id") or "").split("-") for e in groups(svg, "edge"))]
+    assert feeds.count(("layer 1", "layer 2")) == 2
+    assert feeds.count(("s1.x1", "layer 1")) == feeds.count(("s2.x2", "layer 1")) == 1
+    # node_ids: every output of a layer call is drawn in its layer's box.
+    outs = [v for v in walk(loss) if v.label == "L2.N2.out"]
+    assert len(outs) == 2
+    assert {g.node_ids[o] for o in outs} <= {n.get("id") for n in groups(svg, "node")
+                                           if texts(n)[0] == "layer 2"}
+    assert g.node_ids[outs[0]] != g.node_ids[outs[1]]
+
+
+@needs_dot
+def test_collapse_layer_edges_into_other_nodes_and_shared_parameters() -> None:
+    from autograd.nn import MLP
+
+    model = MLP(2, [4, 3], seed=2)
+    x = [Value(0.5, "x1"), Value(-0.2, "x2")]
+    outs = model(x)
+    assert isinstance(outs, list)
+    w = model.layers[0].neurons[0].w[0]
+    root = autograd.sum(outs) + 0.01 * w * w  # three outputs into one sum; w used outside
+    root.backward()
+    svg = render(root, inputs=x, collapse="layer")
+    ends = edge_labels_by_ends(svg)
+    assert ends[("layer 2", "sum")] == ["3×1"]
+    assert ends[("w1", "layer 1")] == ["1×1"]  # still read by its neuron
+    assert "7 params folded in" not in texts(svg)  # w1 is drawn, not folded: 11 of 12
+    assert "11 params folded in" in texts(svg)
+    assert "15 params folded in" in texts(svg)  # layer 2: 3 × (4 + 1)
+
+
+@needs_dot
+def test_collapse_layer_root_and_highlight() -> None:
+    from autograd.nn import MLP
+
+    model = MLP(2, [5, 1], seed=3)
+    x = [Value(0.5, "x1"), Value(-0.2, "x2")]
+    score = model(x)
+    assert isinstance(score, Value)
+    score.label = "score"
+    score.backward()
+    svg = render(score, inputs=x, collapse="layer", highlight=x[0])
+    root = node_with(svg, "layer 2")
+    assert len(root.findall(f"{SVG}path")) == 2  # the root's double border
+    assert f"{score.data:.4g}".replace("-", "\u2212") in texts(root)
+    assert len(red_edges(svg)) == 2  # x1 -> layer 1 -> layer 2
+    assert f"= {x[0].grad:.4g}".replace("-", "\u2212") in " ".join(texts(svg))
+
+
+def test_the_page_has_no_collapse_layer() -> None:
+    loss, inputs = mlp_graph([3, 1])
+    with pytest.raises(ValueError, match="collapse='layer' has no step-through page"):
+        autograd.show(loss, collapse="layer")
+
+
+# ---------------------------------------------------------------------------------------------
+# A drawing too tall to read: a warning that names the collapsed sizes.
+
+
+def test_drawing_a_big_model_node_by_node_warns_with_the_collapsed_sizes(
+        tmp_path: Path) -> None:
+    from autograd.viz import LargeDrawingWarning
+
+    loss, inputs = mlp_graph([16, 16, 1])
+    with pytest.warns(LargeDrawingWarning) as caught:
+        g = draw(loss, inputs=inputs)
+    (w,) = caught
+    assert str(w.message) == (
+        "draw: 407 boxes, an autograd.nn model drawn node by node: a picture thousands of "
+        "points tall. collapse='neuron' draws 38 boxes (one per neuron call), collapse='layer' "
+        "8 (one per layer call, a picture only: no step-through page).")
+    assert w.filename == __file__  # it points at the caller's line, not into autograd
+    assert len(re.findall(r"^\s*n\d+ \[", g.source, re.M)) == 407  # drawn all the same
+    for collapse, boxes in (("neuron", 38), ("layer", 8)):
+        assert len(re.findall(r"^\s*n\d+ \[", draw(loss, collapse=collapse).source, re.M)) == boxes
+    with pytest.warns(LargeDrawingWarning) as caught:
+        save_svg(loss, tmp_path / "big.dot")
+    assert caught[0].filename == __file__
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # none of these warn
+        draw(loss, collapse="neuron")
+        draw(loss, collapse="layer")
+        draw(mlp_graph([3, 3, 1], samples=2)[0])  # 100-odd boxes: fine
+        draw(chain(400))  # a tall column, but no model to collapse
+
+
+def test_layer_calls_on_plain_number_inputs_one_per_sample() -> None:
+    """Inputs given as plain numbers leave no input nodes: a layer call is told apart by the
+    numbers it reads, and a sample given twice still makes two calls."""
+    from autograd.nn import MLP
+
+    model = MLP(2, [4, 4, 1], seed=5)
+    outs = [model(row) for row in ([0.5, -1.0], [0.5, -1.0], [0.2, 0.3])]
+    root = autograd.sum(outs)  # type: ignore[arg-type]
+    titles = re.findall(r"<B>(layer \d)</B>", draw(root, collapse="layer").source)
+    assert sorted(titles) == ["layer 1"] * 3 + ["layer 2"] * 3 + ["layer 3"] * 3
+    assert "2 → 4" in draw(root, collapse="layer").source
