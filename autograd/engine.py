@@ -952,7 +952,7 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
     """
     if len(ws) != len(xs):
         raise ValueError(f"dot: {len(ws)} weights but {len(xs)} inputs")
-    if type(bias) is Value:  # a neuron: the fast path
+    if type(bias) is Value or bias is None:  # a neuron, or a row of a matrix: the fast path
         xd, x_values = _split(xs, "dot")
         if xd is not None:
             return _neuron(ws, xs, xd, x_values, bias)
@@ -1004,12 +1004,18 @@ def _dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None) -> 
 
 
 def _neuron(ws: Sequence[Any], xs: Sequence[Any], xd: list[float], x_values: bool,
-            bias: Value) -> Value:
-    """`dot` when the inputs are already split: Value weights (checked here) and a Value bias."""
+            bias: Value | None) -> Value:
+    """`dot` when the inputs are already split: Value weights (checked here) and a Value bias
+    or none; the same layout as `_dot` gives."""
     wd = [w.data for w in ws if type(w) is Value]  # the data, and a type check in one pass
-    if len(wd) != len(ws):
+    if len(wd) != len(ws) or not wd:
         return _dot(ws, xs, bias)
-    total = builtins.sum(map(mul, wd, xd)) + bias.data
+    total = builtins.sum(map(mul, wd, xd))
+    if bias is None:
+        if x_values:
+            return _node("dot", total, (*ws, *xs), (*xd, *wd), _NARY, len(ws))
+        return _node("dot", total, tuple(ws), tuple(xd), _NARY, 0)
+    total += bias.data
     if x_values:
         return _node("dot", total, (*ws, *xs, bias), (*xd, *wd, 1.0), _NARY, len(ws))
     return _node("dot", total, (*ws, bias), (*xd, 1.0), _NARY, 0)
@@ -1025,7 +1031,7 @@ def linear(weight: Sequence[Sequence[Operand]], xs: Sequence[Operand],
     xd, x_values = _split(xs, "dot")
     out = []
     for row, b in zip(weight, biases, strict=True):
-        if xd is not None and type(b) is Value and len(row) == len(xs):
+        if xd is not None and (type(b) is Value or b is None) and len(row) == len(xs):
             out.append(_neuron(row, xs, xd, x_values, b))
         else:
             out.append(dot(row, xs, b))
