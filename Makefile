@@ -49,7 +49,7 @@ test: setup
 		echo "browser tests: chromium and playwright found, tests/test_page.py runs them"; \
 	else \
 		echo "browser tests: SKIPPED, chromium or playwright is not installed" \
-			"(apt-get install chromium; $(PY) -m pip install playwright; see README)"; \
+			"(make test-all installs chromium and playwright; see README)"; \
 	fi
 	@set -- notebooks/*.ipynb; \
 	if [ -e "$$1" ]; then \

@@ -21,8 +21,8 @@ warn() { printf '[test-all] WARNING: %s\n' "$*" >&2; }
 [ -x "$VPY" ] || { warn "$VPY not found: run make setup first"; exit 1; }
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1
-say "installing the torch extra and Playwright into $VENV"
-"$VPY" -m pip install --quiet -e '.[torch]' playwright
+say "installing the torch and browser extras (PyTorch, Playwright) into $VENV"
+"$VPY" -m pip install --quiet -e '.[torch,browser]'
 
 # Runs a command as root: directly when we are root, through sudo otherwise (never asking for
 # a password without a terminal).
@@ -49,7 +49,8 @@ case "$(uname -s)" in
         if command -v apt-get >/dev/null 2>&1; then
             as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq || true
             as_root env DEBIAN_FRONTEND=noninteractive \
-                apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends chromium || true
+                apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends \
+                chromium fonts-liberation || true
         fi
         ;;
     Darwin)
