@@ -15,6 +15,7 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, settings
 
+from autograd import Value
 from autograd.examples import TwoLayerSigmoid, two_layer_sigmoid
 
 for _name, _examples in (("ci", 100), ("quick", 20), ("thorough", 2000)):
@@ -80,3 +81,22 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if line and reporter is not None:
         reporter.write_line(line, yellow=True, bold=True)
+
+
+def lecture_neuron(sum_label: str = "x1w1 + x2w2") -> dict[str, Value]:
+    """The neuron of the micrograd lecture, labeled as the lecture labels it:
+    o = tanh(x1*w1 + x2*w2 + b), by label (the sum's label may be given)."""
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    b = Value(6.8813735870195432, "b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2w2"
+    s = x1w1 + x2w2
+    s.label = sum_label
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return {v.label: v for v in (x1, x2, w1, w2, b, x1w1, x2w2, s, n, o)}

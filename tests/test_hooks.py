@@ -6,28 +6,11 @@ import math
 from typing import Any
 
 import pytest
+from conftest import lecture_neuron
 from hypothesis import given
 
 from autograd import Value, backward_steps, detect_anomaly, grad
 from autograd.testing import Expression, expressions
-
-
-def lecture_neuron() -> dict[str, Value]:
-    """The neuron of the micrograd lecture: o = tanh(x1*w1 + x2*w2 + b)."""
-    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
-    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
-    b = Value(6.8813735870195432, "b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2w2"
-    s = x1w1 + x2w2
-    s.label = "x1w1 + x2w2"
-    n = s + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return {v.label: v for v in (x1, x2, w1, w2, b, x1w1, x2w2, s, n, o)}
 
 
 def test_the_lectures_hand_backward_runs_unchanged() -> None:

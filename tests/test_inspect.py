@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from conftest import lecture_neuron
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -496,19 +497,8 @@ def test_tree_depth_and_size_limits() -> None:
 def test_the_lecture_neurons_explanation_shows_its_labeled_intermediates() -> None:
     """micrograd's lecture neuron: x1*w1 labeled x1w1, the sum labeled; the key factor
     ∂x1w1/∂w1 = x1 must appear, folded or not."""
-    x1, w1 = Value(2.0, "x1"), Value(-3.0, "w1")
-    x2, w2 = Value(0.0, "x2"), Value(1.0, "w2")
-    b = Value(6.8813735870195432, "b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2w2"
-    s = x1w1 + x2w2
-    s.label = "s"
-    n = s + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
+    v = lecture_neuron("s")
+    o, n, s, x1w1, w1 = v["o"], v["n"], v["s"], v["x1w1"], v["w1"]
     for fold in (None, False):
         e = explain(o, w1, fold=fold)
         assert [(c.start, c.end) for c in e.chain] == [(o, n), (n, s), (s, x1w1), (x1w1, w1)]
