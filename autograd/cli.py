@@ -21,6 +21,7 @@ import os
 import sys
 import tokenize
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -189,7 +190,9 @@ def _parse(text: str) -> list[tuple[int, ast.expr, str]]:
 
 def _tree(text: str) -> ast.expr:
     try:
-        return ast.parse(text, mode="eval").body
+        with warnings.catch_warnings():  # Python's own warnings (1if x) are not the user's
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return ast.parse(text, mode="eval").body
     except SyntaxError as e:
         shown = text if len(text) <= 60 else text[:57] + "..."
         raise ExpressionError(f"not a valid expression: {e.msg}: {shown!r}") from None

@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 import tracemalloc
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -527,6 +528,16 @@ TOKENS = ["x", "y", "w", "1", "2.5", "0", "-", "+", "*", "/", "**", "(", ")", ",
           "log(", "sigmoid(", "leaky_relu(", "atan2(", "pi", "e", "1e999", "9" * 400, "__import__",
           "lambda", ":", "[", "]", "'", "\\", "\x00", "ℌ", "é", " ", "\n", "#", ".", "@", "%",
           "==", "if", "else", "**-", "sqrt(", "hypot(", "abs(", "nan", "inf"]
+
+
+def test_python_s_own_syntax_warnings_do_not_reach_the_user(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # "1if" parses with a SyntaxWarning in Python 3.12+; the user sees our refusal only.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main(["grad", "1if x else 2", "x=1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("autograd grad: refused conditional expressions") and "Warning" not in err
 
 
 @settings(max_examples=300, deadline=None,
