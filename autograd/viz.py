@@ -62,7 +62,9 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .engine import Value, backprop, topological, walk
 from .files import check_target, write_atomic
+from .inspect import _Names
 from .ops import lookup
+from .text import printable
 
 if TYPE_CHECKING:
     from graphviz import Digraph  # type: ignore[import-untyped,unused-ignore]
@@ -137,6 +139,7 @@ _RED = "#d62728"
 _EDGE = "#7f7f7f"
 _FADED = "#c8c8c8"
 _FONT = "Helvetica"
+_NAME_GREY = "#666666"
 
 
 def _fmt(x: float) -> str:
@@ -576,11 +579,16 @@ def _drawing(root: Value, grad_text: Mapping[Value, str],
 
 
 def _box_label(title: str, badge: str, badge_colour: str,
-               values: Sequence[tuple[str, float | str]], notes: Sequence[str] = ()) -> str:
-    """A box: its title (bold), its badge, notes (italic), then name / value rows."""
+               values: Sequence[tuple[str, float | str]], notes: Sequence[str] = (),
+               name: str = "") -> str:
+    """A box: its title (bold; the user's label) and its `name` (grey: the node's name in the
+    text views where the label alone does not give it, ``mul#4``, ``[2]``), its badge, notes
+    (italic), then name / value rows."""
     rows = []
-    if title:
-        rows.append(f'<TR><TD COLSPAN="2"><B>{_text(title)}</B></TD></TR>')
+    grey = f'<FONT COLOR="{_NAME_GREY}">{_text(name)}</FONT>' if name else ""
+    if title or name:
+        bold = f"<B>{_text(title)}</B>" if title else ""
+        rows.append(f'<TR><TD COLSPAN="2">{bold}{grey}</TD></TR>')
     rows.append(f'<TR><TD COLSPAN="2" BGCOLOR="{badge_colour}">{_text(badge)}</TD></TR>')
     rows += [f'<TR><TD COLSPAN="2"><I>{_text(note)}</I></TD></TR>' for note in notes]
     for name, x in values:
@@ -823,9 +831,10 @@ def _add_boxes(graph: Any, boxes: list[Value], ids: dict[Value, str], plan: _Pla
     roles: set[str] = set()
     in_clusters: dict[tuple[int, int], list[tuple[str, dict[str, str]]]] = {}
     keys = _order_keys(plan)
+    names = _Names(root)
     for v in sorted(boxes, key=lambda v: keys.get(v, ())):  # stable: others keep their order
         short = cluster_of.get(v, (0, 0))[1] != 0  # inside a neuron's cluster: w1, b, z, out
-        attrs = _box(v, plan, params, inputs, roles, short)
+        attrs = _box(v, plan, params, inputs, roles, short, names(v))
         attrs["id"] = ids[v]
         if v is root:
             attrs.update(peripheries="2", fillcolor=_ROOT_FILL)
@@ -922,8 +931,9 @@ def _add_legend(graph: Any, root: Value, highlight: Value | None, roles: set[str
 
 
 def _box(v: Value, plan: _Plan, params: set[Value], inputs: set[Value], roles: set[str],
-         short: bool) -> dict[str, str]:
-    """Graphviz attributes of one box; adds the leaf role it shows to `roles`."""
+         short: bool, name: str) -> dict[str, str]:
+    """Graphviz attributes of one box (`name`: its name in the text views); adds the leaf role
+    it shows to `roles`."""
     texts = _GRAD_TEXT.get()
     grad = v.grad if texts is None else texts.get(v, v.grad)
     values: list[tuple[str, float | str]] = [("data", v.data), ("grad", grad)]
@@ -952,7 +962,10 @@ def _box(v: Value, plan: _Plan, params: set[Value], inputs: set[Value], roles: s
         roles.add(role)
     badge = role if v.is_leaf else _op_text(v, _num)
     title = v.label.rsplit(".", 1)[-1] if short else v.label
-    return {"label": _box_label(title, badge, _BADGE[role], values), "fillcolor": _FILL[role]}
+    # A label several nodes carry (a model called on a batch) is named label[k] (sample k).
+    extra = name[len(printable(v.label)):] if v.label else name
+    return {"label": _box_label(title, badge, _BADGE[role], values, name=extra),
+            "fillcolor": _FILL[role]}
 
 
 def _add_clusters(graph: Any, nodes: dict[tuple[int, int], list[tuple[str, dict[str, str]]]],

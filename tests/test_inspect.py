@@ -184,6 +184,10 @@ def test_a_node_has_one_name_in_every_view() -> None:
     assert "mul#1 = leaf#1 * leaf#2" in views[0] and "mul#2 = leaf#1 * 2" in views[0]
     assert "step 3: mul#2 = leaf#1 * 2" in views[3] or "mul#2 = leaf#1 * 2" in views[3]
     assert "∂add#1/∂leaf#1" in views[1] and "∂add#1/∂leaf#2" in views[2]
+    # The picture writes the same names in its boxes (grey: no label of the user's).
+    source = autograd.draw(y).source
+    for name in ("add#1", "mul#1", "mul#2", "sigmoid#1", "leaf#1", "leaf#2"):
+        assert f">{name}</FONT>" in source, name
 
 
 def test_a_label_on_several_nodes_says_which_call() -> None:
@@ -196,6 +200,13 @@ def test_a_label_on_several_nodes_says_which_call() -> None:
     for k in (1, 2, 3):  # the neuron's output for sample k: the k-th node with that label
         assert f"L1.N1.out[{k}]" in text and f"x1[{k}]" in text
     assert "L1.N1.out[4]" not in text and "L1.N1.w1 " in text  # parameters are one node each
+    # The picture: the label in bold (in a neuron's frame, its last part), then which call.
+    source = autograd.draw(loss, max_nodes=10_000).source
+    for k in (1, 2, 3):
+        assert f"<B>out</B><FONT COLOR=\"#666666\">[{k}]</FONT>" in source
+        assert f"<B>x1</B><FONT COLOR=\"#666666\">[{k}]</FONT>" in source
+    assert "<B>out</B><FONT COLOR=\"#666666\">[4]</FONT>" not in source
+    assert "<B>w1</B></TD>" in source and "<B>w1</B><FONT" not in source
 
 
 def test_control_characters_in_labels_are_escaped() -> None:

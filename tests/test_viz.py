@@ -788,7 +788,7 @@ def test_collapse_layer_draws_one_box_per_layer_call() -> None:
     assert ends[("s1.x2", "layer 1")] == ["1×16"]
     assert ends[("layer 1", "layer 2")] == ["16×16"]
     assert ends[("layer 2", "layer 3")] == ["16×1"]
-    assert ends[("layer 3", "* 1")] == ["×1"]  # one output: a factor, d (y * out) / d out
+    assert ends[("layer 3", "mul#1")] == ["×1"]  # one output: a factor, d (y * out) / d out
     assert len(groups(svg, "edge")) == 2 + 1 + 1 + 3
     assert not groups(svg, "cluster")
     caption = " ".join(texts(svg))
@@ -831,7 +831,7 @@ def test_collapse_layer_edges_into_other_nodes_and_shared_parameters() -> None:
     root.backward()
     svg = render(root, inputs=x, collapse="layer")
     ends = edge_labels_by_ends(svg)
-    assert ends[("layer 2", "sum")] == ["3×1"]
+    assert ends[("layer 2", "sum#1")] == ["3×1"]
     assert ends[("w1", "layer 1")] == ["1×1"]  # still read by its neuron
     assert "7 params folded in" not in texts(svg)  # w1 is drawn, not folded: 11 of 12
     assert "11 params folded in" in texts(svg)
