@@ -579,7 +579,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true",
                         help="one repeat and small sizes (a smoke test, ~30 s)")
-    parser.add_argument("--repeats", type=int, default=None, help="timed repeats (default 5)")
+    parser.add_argument("--repeats", type=int, default=None, help="timed repeats (default 9)")
     parser.add_argument("--wall", action="store_true",
                         help="time with the wall clock instead of this process's CPU time")
     parser.add_argument("--out", type=Path, default=None,
@@ -598,7 +598,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     found, notes = engines()
     X, Y = moons(10 if quick else 50)
     W, B = init_weights()
-    run = Run(quick, args.repeats or (1 if quick else 5), 10 if quick else 50,
+    run = Run(quick, args.repeats or (1 if quick else 9), 10 if quick else 50,
               [10_000] if quick else [100_000, 1_000_000], 10_000 if quick else 100_000,
               found, notes, X, Y, W, B)
     header(run, args)
