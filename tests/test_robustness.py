@@ -257,15 +257,60 @@ def test_cli_refuses_bad_targets_before_any_work(args: list[str], text: str,
     assert text in captured.err and captured.out == ""  # nothing computed or printed
 
 
-def test_cli_refuses_a_read_only_folder_before_any_work(tmp_path: Path,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root can write into a read-only folder")
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o500)
-    assert main(["grad", "x*2", "x=1", "--svg", str(folder / "g.svg")]) == 2
-    assert "not writable" in capsys.readouterr().err
+def _cli_as_user_nobody(args: list[str]) -> tuple[int, str]:
+    """Run the CLI in a forked child that has dropped root for the user nobody (uid 65534):
+    root may write into any folder, so a read-only folder can only be tested as another user."""
+    import contextlib
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code, err = 99, io.StringIO()
+        try:
+            os.close(read)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+                code = main(args)
+        except BaseException as e:  # reported to the parent, which fails the test
+            err.write(f"child failed: {e!r}")
+        finally:
+            os.write(write, json.dumps([code, err.getvalue()]).encode())
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    code, err = json.loads(data)
+    return int(code), str(err)
+
+
+def test_cli_refuses_a_read_only_folder_before_any_work(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    if os.geteuid() == 0:  # a folder the user nobody can enter but not write into
+        import tempfile
+        base = Path(tempfile.mkdtemp(prefix="autograd-ro-"))
+        try:
+            folder = base / "ro"
+            folder.mkdir()
+            base.chmod(0o755)
+            folder.chmod(0o555)
+            code, err = _cli_as_user_nobody(["grad", "x*2", "x=1", "--svg", str(folder / "g.svg")])
+            assert list(folder.iterdir()) == []
+        finally:
+            folder.chmod(0o755)
+            for child in folder.iterdir():
+                child.unlink()
+            folder.rmdir()
+            base.rmdir()
+    else:
+        folder = tmp_path / "ro"
+        folder.mkdir()
+        folder.chmod(0o500)
+        code = main(["grad", "x*2", "x=1", "--svg", str(folder / "g.svg")])
+        err = capsys.readouterr().err
+    assert code == 2, err
+    assert "not writable" in err and str(folder) in err
 
 
 def test_svg_suffix_chooses_the_format(tmp_path: Path) -> None:
