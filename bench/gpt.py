@@ -137,7 +137,7 @@ class Idiomatic(Generic):
     """This engine as its documentation recommends: fused nodes where they exist."""
 
     def __init__(self) -> None:
-        super().__init__(_data)
+        super().__init__(data_of)
 
     def sum(self, xs: Sequence[Any]) -> Any:
         return autograd.sum(xs)
@@ -213,23 +213,23 @@ class Variant:
         return {k: [[self.leaf(x) for x in row] for row in m] for k, m in weights.items()}
 
 
-def _data(v: Any) -> float:
+def data_of(v: Any) -> float:
     return float(v.data)
 
 
-def _grad(v: Any) -> float:
+def grad_of(v: Any) -> float:
     return float(v.grad)
 
 
-def _torch_leaf(x: float) -> Any:
+def torch_leaf(x: float) -> Any:
     return torch.tensor(x, dtype=torch.float64, requires_grad=True)
 
 
-def _torch_value(t: Any) -> float:
+def torch_value(t: Any) -> float:
     return float(t.item())
 
 
-def _torch_grad(t: Any) -> float:
+def torch_grad(t: Any) -> float:
     return 0.0 if t.grad is None else float(t.grad)
 
 
@@ -242,15 +242,15 @@ TORCH = "torch scalar, generic ops"
 def variants() -> tuple[list[Variant], list[str]]:
     """The variants that can run here, and notes on those that cannot."""
     found = [
-        Variant(OURS_GENERIC, autograd.Value, _data, _grad, 0.0, Generic(_data)),
-        Variant(OURS_IDIOMATIC, autograd.Value, _data, _grad, 0.0, Idiomatic()),
-        Variant(REFERENCE, microgpt_style.Value, _data, _grad, 0.0, Generic(_data)),
+        Variant(OURS_GENERIC, autograd.Value, data_of, grad_of, 0.0, Generic(data_of)),
+        Variant(OURS_IDIOMATIC, autograd.Value, data_of, grad_of, 0.0, Idiomatic()),
+        Variant(REFERENCE, microgpt_style.Value, data_of, grad_of, 0.0, Generic(data_of)),
     ]
     notes = []
     if torch is not None:
         torch.set_num_threads(1)
-        found.append(Variant(TORCH, _torch_leaf, _torch_value, _torch_grad, None,
-                             Generic(_torch_value)))
+        found.append(Variant(TORCH, torch_leaf, torch_value, torch_grad, None,
+                             Generic(torch_value)))
     else:
         notes.append("PyTorch: not installed, not run.")
     notes.append(micrograd_note())
@@ -262,7 +262,7 @@ def micrograd_note() -> str:
     if micrograd is None:
         return "micrograd: not installed, not run."
     cfg = TINY
-    mg = Variant("micrograd", micrograd.engine.Value, _data, _grad, 0.0, Generic(_data))
+    mg = Variant("micrograd", micrograd.engine.Value, data_of, grad_of, 0.0, Generic(data_of))
     try:
         gpt_loss(mg.style, mg.params(init_weights(cfg)), tokenize("ab"), cfg)
     except AttributeError as e:
@@ -353,7 +353,7 @@ def adam_update(weights: dict[str, list[list[float]]]) -> Callable[[], None]:
     """One `optim.Adam` step over the model's parameters on our engine (gradients all set)."""
     from autograd import optim
 
-    leaves = [p for _, p in flat(Variant("adam", autograd.Value, _data, _grad, 0.0,
+    leaves = [p for _, p in flat(Variant("adam", autograd.Value, data_of, grad_of, 0.0,
                                          Idiomatic()).params(weights))]
     for i, p in enumerate(leaves):
         p.grad = 1e-3 * ((i % 7) - 3)

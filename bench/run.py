@@ -94,14 +94,6 @@ class Engine:
             p.grad = None if self.name == TORCH else 0.0
 
 
-def _data(v: Any) -> float:
-    return float(v.data)
-
-
-def _grad(v: Any) -> float:
-    return float(v.grad)
-
-
 def _micrograd_walk(root: Any) -> list[Any]:
     out, seen = [root], {id(root)}
     for v in out:  # the list grows while we read it: a breadth-first walk
@@ -114,25 +106,16 @@ def _micrograd_walk(root: Any) -> list[Any]:
 
 def engines() -> tuple[list[Engine], list[str]]:
     """The scalar engines available here, and notes on the ones that are not."""
-    found = [Engine(OURS, autograd.Value, _data, _grad, autograd.walk)]
+    found = [Engine(OURS, autograd.Value, gpt.data_of, gpt.grad_of, autograd.walk)]
     notes = []
     if micrograd is not None:
-        found.append(Engine(MICROGRAD, micrograd.engine.Value, _data, _grad, _micrograd_walk))
+        found.append(Engine(MICROGRAD, micrograd.engine.Value, gpt.data_of, gpt.grad_of,
+                            _micrograd_walk))
     else:
         notes.append("micrograd skipped: not installed (`pip install 'autograd-scalar[bench]'`).")
     if torch is not None:
         torch.set_num_threads(1)
-
-        def make(x: float) -> Any:
-            return torch.tensor(x, dtype=torch.float64, requires_grad=True)
-
-        def value(t: Any) -> float:
-            return float(t.item())
-
-        def grad(t: Any) -> float:
-            return 0.0 if t.grad is None else float(t.grad)
-
-        found.append(Engine(TORCH, make, value, grad, None))
+        found.append(Engine(TORCH, gpt.torch_leaf, gpt.torch_value, gpt.torch_grad, None))
     else:
         notes.append("PyTorch skipped: not installed (`pip install 'autograd-scalar[torch]'`).")
     return found, notes

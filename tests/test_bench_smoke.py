@@ -82,7 +82,7 @@ def test_gpt_agreement_check_catches_a_wrong_gradient() -> None:
             scale = (self.dot(x, x) / len(x)) ** -0.5
             return [xi * scale for xi in x]
 
-    wrong = gpt.Variant("wrong", autograd.Value, gpt._data, gpt._grad, 0.0, Wrong(gpt._data))
+    wrong = gpt.Variant("wrong", autograd.Value, gpt.data_of, gpt.grad_of, 0.0, Wrong(gpt.data_of))
     with pytest.raises(AssertionError, match="GPT workload: wrong gives"):
         gpt.check_agreement([found[0], wrong], gpt.init_weights(cfg), gpt.tokenize("ab"), cfg)
 
