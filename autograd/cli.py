@@ -429,12 +429,19 @@ def cmd_svgs(args: argparse.Namespace) -> int:
     except ImportError as e:
         print(f"autograd svgs: cannot draw: {e}", file=sys.stderr)
         return 1
+    from .examples import two_layer_sigmoid
+    from .page import save_html
+
+    out = Path(args.dir)
+    net = two_layer_sigmoid()
     try:
-        written = write_gallery(Path(args.dir))
+        written = write_gallery(out)
+        written.append(save_html(net.E_total, out / "two_layer.html", rankdir="TB",
+                                 params=net.parameters(), inputs=[net.i1, net.i2]))
     except (GraphvizNotFoundError, OSError) as e:
         print(f"autograd svgs: {e}", file=sys.stderr)
         return 1
-    for path in written or []:
+    for path in written:
         print(path)
     return 0
 
@@ -635,7 +642,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="autograd-demo", metavar="DIR",
                    help="folder for the SVG files (default: autograd-demo)")
     p.set_defaults(run=cmd_demo)
-    p = sub.add_parser("svgs", help="regenerate the SVG pictures of the documentation")
+    p = sub.add_parser("svgs", help="regenerate the SVG pictures of the documentation and "
+                       "the step-through page of the two-layer network (two_layer.html)")
     p.add_argument("dir", metavar="DIR")
     p.set_defaults(run=cmd_svgs)
     return parser

@@ -173,6 +173,9 @@ def test_svg_option_and_svgs_command_call_viz(tmp_path: Path, monkeypatch: pytes
     fake.write_gallery = lambda d: calls.append(("write_gallery", d, None)) or [Path(d, "a.svg")]  # type: ignore[attr-defined]
     fake.GraphvizNotFoundError = RuntimeError  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "autograd.viz", fake)
+    fake_page = types.ModuleType("autograd.page")
+    fake_page.save_html = lambda root, path, **o: calls.append(("save_html", root, path)) or path  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "autograd.page", fake_page)
     target = tmp_path / "f.svg"
     assert main(["grad", "x*y", "x=2", "y=3", "--svg", str(target)]) == 0
     (kind, root, path), = calls
@@ -180,8 +183,12 @@ def test_svg_option_and_svgs_command_call_viz(tmp_path: Path, monkeypatch: pytes
     assert path == str(target) and f"graph written to {target}" in capsys.readouterr().out
     calls.clear()
     assert main(["svgs", str(tmp_path)]) == 0
-    assert calls == [("write_gallery", tmp_path, None)]
-    assert str(tmp_path / "a.svg") in capsys.readouterr().out
+    gallery, (kind, root, path) = calls  # the pictures, then the two-layer network's page
+    assert gallery == ("write_gallery", tmp_path, None)
+    assert kind == "save_html" and isinstance(root, Value) and root.label == "E_total"
+    assert path == tmp_path / "two_layer.html"
+    out = capsys.readouterr().out
+    assert str(tmp_path / "a.svg") in out and str(tmp_path / "two_layer.html") in out
 
 
 def test_svg_for_real(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -192,6 +199,19 @@ def test_svg_for_real(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     if code == 1 and "Graphviz" in err:
         pytest.skip("Graphviz's dot program is not installed")
     assert code == 0 and target.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_svgs_for_real(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("graphviz")
+    code = main(["svgs", str(tmp_path)])
+    if code == 1 and "Graphviz" in capsys.readouterr().err:
+        pytest.skip("Graphviz's dot program is not installed")
+    assert code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "mlp.svg", "mlp_16x16_layers.svg", "mlp_16x16_neurons.svg", "mlp_neurons.svg",
+        "two_layer.html", "two_layer.svg", "two_layer_w1.svg"]
+    page = (tmp_path / "two_layer.html").read_text(encoding="utf-8")
+    assert "-0.018375022" in page and "0.000425237" in page  # w5's and w1's gradients
 
 
 def test_python_dash_m_autograd() -> None:
