@@ -245,7 +245,17 @@ class Op:
 
     def partials(self, args: Sequence[Any], out: Any) -> tuple[Any, ...]:
         """The derivative rule at `args` and `out`, as one partial per input."""
-        d = self.derivative(*args, out)
+        try:
+            d = self.derivative(*args, out)
+        except TypeError as e:
+            kinds = sorted({type(a).__name__ for a in (*args, out)
+                            if not isinstance(a, (int, float))})
+            if not kinds:  # on plain numbers: the rule's own error
+                raise
+            raise TypeError(f"{self.name}: its derivative rule failed on {' and '.join(kinds)}s "
+                            f"(as grad(create_graph=True) and hessian call it): a rule must "
+                            f"work on numbers and on Values, so write it with operators and "
+                            f"autograd.math, not math. {e}") from e
         if self.arity == 1:
             if isinstance(d, tuple):
                 if len(d) != 1:
