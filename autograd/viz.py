@@ -156,11 +156,12 @@ def _num(x: float) -> str:
 def _text(s: str, limit: int = 60) -> str:
     """User text made safe for an HTML-like label: characters that are not printable are shown
     as Python escapes (``\\n``, ``\\x00``; the SVG stays well-formed XML), very long text is cut,
-    then ``& < > " '`` are escaped."""
+    then ``& < > " '`` are escaped, and ``[ ]`` too (Graphviz 2.43 rejects a label that starts
+    with ``]``)."""
     s = "".join(c if c.isprintable() else repr(c)[1:-1] for c in s)
     if len(s) > limit:
         s = s[: limit - 1] + "…"
-    return html.escape(s, quote=True)
+    return html.escape(s, quote=True).replace("[", "&#91;").replace("]", "&#93;")
 
 
 def op_text(v: Value) -> str:

@@ -1,8 +1,8 @@
 """The documentation's examples run: every ```python block of docs/*.md, page by page.
 
-The blocks of one page run in order in one namespace, as a reader would paste them. Ops that a
-page defines with `autograd.op` are removed afterwards, so that no page changes the registry
-the other tests see.
+The blocks of one page run in order in one namespace, as a reader would paste them, in a
+temporary folder (the files they write land there). Ops that a page defines with `autograd.op`
+are removed afterwards, so that no page changes the registry the other tests see.
 """
 
 from __future__ import annotations
@@ -35,7 +35,9 @@ def test_the_guides_have_examples() -> None:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
-def test_examples_run(page: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_examples_run(page: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # files an example writes (two_layer.html) land here
     before = {o.name: o for o in ops.registered(builtin=False)}
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem.replace('-', '_')}"}
     try:

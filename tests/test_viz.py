@@ -292,6 +292,14 @@ def test_any_label_is_text_in_the_svg(label: str) -> None:
         assert shown in texts(svg)
 
 
+@needs_dot
+@pytest.mark.parametrize("label", ["]", "]]", "[", "[x]", "]x", "a]"])
+def test_brackets_in_a_label_render(label: str) -> None:
+    # Graphviz 2.43 fails with "syntax error" on an HTML-like label that starts with ]
+    root = Value(1.0, label) * Value(2.0, "y")
+    assert label in texts(render(root, legend=False))
+
+
 # ---------------------------------------------------------------------------------------------
 # highlight=
 
