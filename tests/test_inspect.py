@@ -200,12 +200,13 @@ def test_a_label_on_several_nodes_says_which_call() -> None:
     for k in (1, 2, 3):  # the neuron's output for sample k: the k-th node with that label
         assert f"L1.N1.out[{k}]" in text and f"x1[{k}]" in text
     assert "L1.N1.out[4]" not in text and "L1.N1.w1 " in text  # parameters are one node each
-    # The picture: the label in bold (in a neuron's frame, its last part), then which call.
+    # The picture: the label in bold (in a neuron's frame, its last part), then which call
+    # (brackets written as entities in DOT: Graphviz misreads some runs of ']').
     source = autograd.draw(loss, max_nodes=10_000).source
     for k in (1, 2, 3):
-        assert f"<B>out</B><FONT COLOR=\"#666666\">[{k}]</FONT>" in source
-        assert f"<B>x1</B><FONT COLOR=\"#666666\">[{k}]</FONT>" in source
-    assert "<B>out</B><FONT COLOR=\"#666666\">[4]</FONT>" not in source
+        assert f"<B>out</B><FONT COLOR=\"#666666\">&#91;{k}&#93;</FONT>" in source
+        assert f"<B>x1</B><FONT COLOR=\"#666666\">&#91;{k}&#93;</FONT>" in source
+    assert "<B>out</B><FONT COLOR=\"#666666\">&#91;4&#93;</FONT>" not in source
     assert "<B>w1</B></TD>" in source and "<B>w1</B><FONT" not in source
 
 
