@@ -7,6 +7,7 @@ are removed afterwards, so that no page changes the registry the other tests see
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -27,6 +28,14 @@ def python_blocks(page: Path) -> list[str]:
     return blocks
 
 
+def needs_torch(code: str) -> bool:
+    """A block that moves a model to PyTorch and back, or imports torch."""
+    return bool(re.search(r"\bto_torch\(|\bfrom_torch\(|^\s*(import|from) torch\b", code,
+                          re.MULTILINE))
+
+
+HAVE_TORCH = importlib.util.find_spec("torch") is not None
+
 PAGES = sorted(p for p in DOCS.glob("*.md") if python_blocks(p))
 
 
@@ -42,6 +51,9 @@ def test_examples_run(page: Path, capsys: pytest.CaptureFixture[str], tmp_path: 
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem.replace('-', '_')}"}
     try:
         for n, code in enumerate(python_blocks(page), 1):
+            if needs_torch(code) and not HAVE_TORCH:  # the rest of the page may build on it
+                pytest.skip(f"{page.name}, python block {n} and after: they need torch, "
+                            "which is not installed")
             exec(compile(code, f"{page.name}, python block {n}", "exec"), namespace)
     finally:
         for op in ops.registered(builtin=False):
