@@ -102,3 +102,14 @@ def test_gpt_graphs_on_our_engine() -> None:
     assert n_generic is not None and n_idiomatic is not None and n_idiomatic * 3 < n_generic
     with pytest.raises(ValueError, match="tokenize: 'Ab' is not"):
         gpt.tokenize("Ab")
+
+
+def test_nn_parts_prints_every_part() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "nn_parts.py"), "4"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("batch 4, median CPU time of 15 repeats")
+    for name in ("nn.MLP step (relu)", "nn.MLP step, no activation nodes", "plain-float floor",
+                 "collector off", "part: forward", "part: backward_order", "part: backward()"):
+        assert any(name in line and line.endswith("x the floor") for line in lines), name
