@@ -156,8 +156,8 @@ def _num(x: float) -> str:
 def _text(s: str, limit: int = 60) -> str:
     """User text made safe for an HTML-like label: characters that are not printable are shown
     as Python escapes (``\\n``, ``\\x00``; the SVG stays well-formed XML), very long text is cut,
-    then ``& < > " '`` are escaped, and ``[ ]`` too (Graphviz 2.43 rejects a label that starts
-    with ``]``)."""
+    then ``& < > " '`` are escaped, and ``[ ]`` too (Graphviz 2.43 rejects some text made of
+    ``]``: ``]`` alone, ``]]``)."""
     s = "".join(c if c.isprintable() else repr(c)[1:-1] for c in s)
     if len(s) > limit:
         s = s[: limit - 1] + "…"
