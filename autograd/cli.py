@@ -29,7 +29,7 @@ from typing import Any
 from . import __version__
 from .engine import Value, no_grad
 from .engine import sum as engine_sum
-from .examples import TwoLayerSigmoid
+from .examples import TwoLayerSigmoid, two_layer_sigmoid
 from .files import check_target, write_atomic
 from .inspect import backward_steps, explain, fmt
 from .ops import Op, registered
@@ -429,15 +429,10 @@ def cmd_svgs(args: argparse.Namespace) -> int:
     except ImportError as e:
         print(f"autograd svgs: cannot draw: {e}", file=sys.stderr)
         return 1
-    from .examples import two_layer_sigmoid
-    from .page import save_html
-
     out = Path(args.dir)
-    net = two_layer_sigmoid()
     try:
         written = write_gallery(out)
-        written.append(save_html(net.E_total, out / "two_layer.html", rankdir="TB",
-                                 params=net.parameters(), inputs=[net.i1, net.i2]))
+        written.append(_two_layer_page(out, two_layer_sigmoid()))
     except (GraphvizNotFoundError, OSError) as e:
         print(f"autograd svgs: {e}", file=sys.stderr)
         return 1
@@ -468,8 +463,6 @@ def _title(text: str) -> None:
 def demo(out: Path) -> int:
     """``autograd demo``: the worked two-layer network's derivation as the engine does it, a
     small network trained, and the pictures written into `out`."""
-    from .examples import two_layer_sigmoid
-
     try:  # before any work: a path that cannot be a folder of pictures is refused now
         _check_folder(out)
     except OSError as e:
@@ -580,17 +573,24 @@ def _demo_pictures(out: Path, net: TwoLayerSigmoid, score: Value, sample: list[V
             write_atomic(dot_file, draw(root, **options).source.encode("utf-8"),
                          what="autograd demo", make_folders=True)
             print(f"wrote {dot_file} (no SVG: {e})")
-    _demo_page(out, net, roles)
+    _demo_page(out, net)
     print(f"\nOutput folder: {out.resolve()}")
 
 
-def _demo_page(out: Path, net: TwoLayerSigmoid, roles: dict[str, Any]) -> None:
-    """The step-through page of the two-layer network, next to the pictures."""
+def _two_layer_page(out: Path, net: TwoLayerSigmoid) -> Path:
+    """Write the step-through page of the two-layer network, ``out/two_layer.html``."""
     from .page import save_html
+
+    return save_html(net.E_total, out / "two_layer.html", rankdir="TB",
+                     params=net.parameters(), inputs=[net.i1, net.i2])
+
+
+def _demo_page(out: Path, net: TwoLayerSigmoid) -> None:
+    """The step-through page of the two-layer network, next to the pictures."""
     from .viz import GraphvizNotFoundError
 
     try:
-        save_html(net.E_total, out / "two_layer.html", rankdir="TB", **roles)
+        _two_layer_page(out, net)
     except GraphvizNotFoundError as e:
         print(f"no two_layer.html (the step-through page): {e}")
         return
