@@ -270,8 +270,7 @@ def test_demo_writes_the_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     from autograd.cli import _demo_page
 
     net = two_layer_sigmoid()
-    roles = {"params": net.parameters(), "inputs": [net.i1, net.i2]}
-    _demo_page(tmp_path, net, roles)
+    _demo_page(tmp_path, net)  # the same page as `autograd svgs` writes into docs/img
     assert f"wrote {tmp_path / 'two_layer.html'}" in capsys.readouterr().out
     assert (tmp_path / "two_layer.html").read_text(encoding="utf-8") == worked_page(net)
 
