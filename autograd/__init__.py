@@ -1,38 +1,26 @@
 """autograd: a minimal scalar autograd engine that shows how backpropagation works.
 
 ``from autograd import Value``; build an expression, call ``backward()``, read ``.grad``.
+The engine is one page, `autograd.core`; the op rules are `autograd.math`; see the docs' page
+"Read the engine" for how the other modules sit around it.
 """
 
-from . import math, ops
-from .engine import (
-    AnomalyError,
-    DomainError,
-    PoleError,
-    Value,
-    backprop,
-    backward_order,
-    detect_anomaly,
-    dot,
-    is_anomaly_enabled,
-    is_grad_enabled,
-    linear,
-    logsumexp,
-    no_grad,
-    sum,
-    topological,
-    walk,
-)
+from . import copying, fast, hooks, math, ops  # noqa: F401,I001 - they attach to Value when imported
+from .core import Value
 from .forward import Dual
 from .functional import derivative, grad, gradient, hessian, jacobian, jvp, vjp
+from .fused import dot, linear, logsumexp, sum
 from .gradcheck import GradcheckError, gradcheck
+from .graph import backprop, backward_order, topological, walk
 from .inspect import Explanation, Step, backward_steps, explain, tree
+from .modes import AnomalyError, detect_anomaly, is_anomaly_enabled, is_grad_enabled, no_grad
 from .nn import load, save
-from .ops import op
+from .ops import DomainError, PoleError, op
 from .page import save_html, show
 from .text import get_printoptions, set_printoptions
 from .viz import GraphTooLargeError, GraphvizNotFoundError, RenderTimeoutError, draw, save_svg
 
-__version__ = "0.2.0.dev0"
+__version__ = "0.3.0.dev0"
 """The version of autograd-scalar; pyproject.toml reads it from here."""
 
 __all__ = [

@@ -27,12 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .engine import Value, no_grad
-from .engine import sum as engine_sum
+from .core import Value
 from .examples import TwoLayerSigmoid, two_layer_sigmoid
 from .files import check_target, write_atomic
+from .fused import sum as engine_sum
 from .inspect import backward_steps, explain, fmt
-from .ops import Op, registered
+from .modes import no_grad
+from .ops import VARIADIC, Op, registered
 from .viz import graph_format
 
 __all__ = ["ExpressionError", "demo", "evaluate", "main"]
@@ -43,7 +44,7 @@ class ExpressionError(ValueError):
 
 
 FUNCTIONS: dict[str, Op] = {o.name: o for o in registered(builtin=True)
-                            if o.symbol is None and o.fused is None}
+                            if o.symbol is None and o.arity != VARIADIC}
 """The functions an expression may call: every built-in function op of the registry."""
 CONSTANTS = {"pi": math.pi, "e": math.e, "tau": math.tau}
 """Names that stand for numbers in an expression."""

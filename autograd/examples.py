@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .engine import Value
+from .core import Value
 
 __all__ = ["TwoLayerSigmoid", "parabola", "pigs_sold", "two_layer_sigmoid"]
 

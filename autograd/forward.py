@@ -15,8 +15,8 @@ Because the tangent comes from `Op.partials`, every op works in forward mode wit
 its own: the operators, `autograd.math`, and ops you define with `autograd.op`. Domain errors
 name the op and the operand, as on Values; a partial derivative that is undefined at the
 point (``d/dy x ** y`` at x < 0) raises as on Values; where a rule divides by zero at the edge
-of a domain (``sqrt'(0)``) the tangent is infinite, as the Value path and PyTorch give it. A
-zero tangent carries nothing, not even ``0 × inf``, as a zero gradient in `Value.backward`.
+of a domain (``sqrt'(0)``) the tangent is infinite, as the Value path and PyTorch give it, and
+a zero tangent times it is NaN, as in PyTorch (and as a zero gradient in `Value.backward`).
 
 Tangents are plain floats: forward mode here gives first derivatives, not derivatives of
 derivatives (for those use `autograd.hessian` or ``grad(create_graph=True)``). A Dual and a
@@ -30,10 +30,9 @@ import numbers
 from collections.abc import Sequence
 from typing import Any, Union
 
-from . import math as amath
-from . import ops
-from .engine import Value, float_partials
-from .ops import DomainError, Op, number
+from .core import Value
+from .operators import Arithmetic
+from .ops import Op, number
 
 __all__ = ["Dual", "apply"]
 
@@ -44,16 +43,19 @@ Operand = Union["Dual", float]
 """What Dual arithmetic accepts: a Dual, or a real number (int, float)."""
 
 
-class Dual:
+class Dual(Arithmetic):
     """A dual number ``primal + tangent·ε``: a value and its derivative along one direction.
 
     ``Dual(3.0, 1.0)`` is x = 3 moving at speed 1. Arithmetic, `autograd.math` functions and
     every registry op (yours too) carry the tangent along: ``(Dual(3.0, 1.0) ** 2).tangent``
     is 6.0, the derivative of x² at 3. Results of an op have the type of its first Dual
-    operand, so a subclass (one that counts operations, say) stays itself throughout.
+    operand, so a subclass (one that counts operations, say) stays itself throughout. Its
+    operators and methods are those of a Value (`autograd.operators`), each applying its op.
     """
 
     __slots__ = ("primal", "tangent")
+    _number_field = "primal"
+    _leaving = "drop its tangent, and the derivative would silently miss it"
 
     primal: float
     tangent: float
@@ -72,106 +74,6 @@ class Dual:
         """How a registry op applies to Duals (see `autograd.ops`): `apply`."""
         return apply(op, args)
 
-    # -- arithmetic: each operator is its registry op ------------------------------------------
-
-    def __add__(self, other: Operand) -> Dual:
-        return self.__autograd_op__(_ADD, (self, other))
-
-    def __radd__(self, other: Operand) -> Dual:
-        return self.__autograd_op__(_ADD, (other, self))
-
-    def __sub__(self, other: Operand) -> Dual:
-        return self.__autograd_op__(_SUB, (self, other))
-
-    def __rsub__(self, other: Operand) -> Dual:
-        return self.__autograd_op__(_SUB, (other, self))
-
-    def __mul__(self, other: Operand) -> Dual:
-        return self.__autograd_op__(_MUL, (self, other))
-
-    def __rmul__(self, other: Operand) -> Dual:
-        return self.__autograd_op__(_MUL, (other, self))
-
-    def __truediv__(self, other: Operand) -> Dual:
-        return self.__autograd_op__(_DIV, (self, other))
-
-    def __rtruediv__(self, other: Operand) -> Dual:
-        return self.__autograd_op__(_DIV, (other, self))
-
-    def __pow__(self, other: Operand) -> Dual:
-        return self.__autograd_op__(amath.pow, (self, other))
-
-    def __rpow__(self, other: Operand) -> Dual:
-        return self.__autograd_op__(amath.pow, (other, self))
-
-    def __neg__(self) -> Dual:
-        return self.__autograd_op__(ops.neg, (self,))
-
-    def __pos__(self) -> Dual:
-        return self
-
-    def __abs__(self) -> Dual:
-        return self.__autograd_op__(amath.fabs, (self,))
-
-    # -- the methods a Value has, so that code written for Values runs on Duals ----------------
-
-    def relu(self) -> Dual:
-        """max(0, x); its derivative at 0 is 0, as in PyTorch."""
-        return self.__autograd_op__(ops.relu, (self,))
-
-    def leaky_relu(self, slope: float = 0.01) -> Dual:
-        """x for x > 0, else slope * x."""
-        return self.__autograd_op__(ops.leaky_relu, (self, slope))
-
-    def sigmoid(self) -> Dual:
-        """1 / (1 + e ** -x)."""
-        return self.__autograd_op__(ops.sigmoid, (self,))
-
-    def tanh(self) -> Dual:
-        """The hyperbolic tangent."""
-        return self.__autograd_op__(amath.tanh, (self,))
-
-    def exp(self) -> Dual:
-        """e ** x."""
-        return self.__autograd_op__(amath.exp, (self,))
-
-    def log(self) -> Dual:
-        """The natural logarithm."""
-        return self.__autograd_op__(_LOG, (self,))
-
-    def sin(self) -> Dual:
-        """The sine (radians)."""
-        return self.__autograd_op__(amath.sin, (self,))
-
-    def cos(self) -> Dual:
-        """The cosine (radians)."""
-        return self.__autograd_op__(amath.cos, (self,))
-
-    def sqrt(self) -> Dual:
-        """The square root."""
-        return self.__autograd_op__(amath.sqrt, (self,))
-
-    # -- comparisons (by primal; equality stays identity, as for Values) and conversions -------
-
-    def __lt__(self, other: Operand) -> bool:
-        return self.primal < _primal(other, "<")
-
-    def __le__(self, other: Operand) -> bool:
-        return self.primal <= _primal(other, "<=")
-
-    def __gt__(self, other: Operand) -> bool:
-        return self.primal > _primal(other, ">")
-
-    def __ge__(self, other: Operand) -> bool:
-        return self.primal >= _primal(other, ">=")
-
-    def __float__(self) -> float:
-        raise TypeError(
-            f"float() of a Dual would drop its tangent, and the derivative would silently "
-            f"miss it: this is what math.exp(d) does. Use d.primal for the number "
-            f"({self.primal!r}), or autograd.math (autograd.math.exp instead of math.exp)"
-        )
-
     def __format__(self, spec: str) -> str:
         return format(self.primal, spec) if spec else repr(self)
 
@@ -179,21 +81,10 @@ class Dual:
         return f"Dual(primal={self.primal!r}, tangent={self.tangent!r})"
 
 
-_ADD, _SUB, _MUL, _DIV = (ops.get(s) for s in "+-*/")
-_LOG = ops.get("log")
-
-
-def _primal(x: Operand, op: str) -> float:
-    return x.primal if isinstance(x, Dual) else number(x, op)
-
-
 def apply(op: Op, args: Sequence[Any]) -> Dual:
     """Registry op `op` on `args`, at least one of them a Dual: the op's value on the primals,
     and the tangent Σ ∂out/∂input_i × tangent_i from the op's partial derivatives."""
-    if op.fused is not None:
-        raise TypeError(f"{op.name}: a fused node; call autograd.{op.name} to make one")
-    if len(args) != op.arity:
-        args = op.complete(tuple(args))
+    args = op.complete(tuple(args))
     xs: list[float] = []
     tangents: list[float | None] = []  # None for a plain-number operand
     kind: type[Dual] | None = None  # the type of the first Dual: the result's
@@ -216,13 +107,8 @@ def apply(op: Op, args: Sequence[Any]) -> Dual:
         if error is not None:
             raise error
     tangent = 0.0
-    for i, (d, t) in enumerate(zip(float_partials(op, xs, out), tangents, strict=True)):
-        if t is None:
-            continue
-        if d != d and all(map(_isfinite, xs)):
-            raise DomainError(f"{op.name}: the derivative with respect to {op.params[i]} is "
-                              f"undefined at {op.at(xs)}")
-        if t != 0.0:
+    for d, t in zip(op.partials_at(xs, out, args), tangents, strict=True):
+        if t is not None:
             tangent += d * t
     result: Dual = _new(kind or Dual)
     result.primal = out

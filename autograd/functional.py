@@ -23,9 +23,11 @@ import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .engine import Value, backprop, rule_locals, topological
+from .core import Value
 from .forward import Dual
-from .ops import number
+from .graph import backprop, topological
+from .hooks import run_hooks
+from .ops import DomainError, number
 
 __all__ = ["derivative", "grad", "gradient", "hessian", "jacobian", "jvp", "vjp"]
 
@@ -61,9 +63,10 @@ def grad(
     grads: dict[Value, Any] = {}
     for y, g in zip(roots, seeds, strict=True):
         grads[y] = grads[y] + g if y in grads else g
-    nodes = topological(roots)  # every node before its parents; hooked leaves visited last
-    order = [v for v in nodes if not v.is_leaf] + [v for v in nodes if v.is_leaf and v.hooks]
-    for _ in backprop(order, grads, local=rule_locals if create_graph else None, hooks=True):
+    order = topological(roots)  # every node before its operands, leaves last
+    hooked = (lambda v, g: run_hooks(v, g, values=create_graph)) if _any_hooks(order) else None
+    for _ in backprop(order, grads, local=rule_on_values if create_graph else None,
+                      at_node=hooked):
         pass
     result: list[Value] = []
     for i, x in enumerate(wanted):
@@ -76,6 +79,39 @@ def grad(
         g = grads.get(x, 0.0)
         result.append(g if isinstance(g, Value) and create_graph else Value(float(g)))
     return result
+
+
+def _any_hooks(order: list[Value]) -> bool:
+    return any(v.hooks for v in order)
+
+
+def rule_on_values(v: Value) -> tuple[Value | float, ...]:
+    """d v / d parent for each parent of `v`, from the op's rule read on Values: the local
+    derivatives as part of the graph, so that they can be differentiated again
+    (``grad(create_graph=True)``). Plain floats where they are constants; at a domain edge,
+    where the rule on Values is refused (``sqrt'(0) = 0.5 / 0``), the float IEEE gives.
+
+    A rule that leaves the graph would make every second derivative through it 0: one that
+    computes under `no_grad` gives a leaf here, an error naming the op (one that reads
+    ``x.data`` already failed on floats, when the node was made)."""
+    op, operands = v.op, v.operands
+    if not operands:  # a leaf
+        return ()
+    try:
+        partials = op.partials(operands, v)  # type: ignore[attr-defined]
+    except DomainError:
+        return v.local_grads
+    local: list[Value | float] = []
+    for x, d in zip(operands, partials, strict=True):
+        if not isinstance(x, Value):
+            continue
+        if isinstance(d, Value) and d.is_leaf and d is not v and all(d is not u for u in operands):
+            raise TypeError(f"{op}: its derivative rule gave a Value with no graph on Values "
+                            f"({d!r}): the rule leaves the graph (no_grad inside it?), so second "
+                            "derivatives through it would be 0. Write it with operators and "
+                            "autograd.math, outside no_grad")
+        local.append(d if isinstance(d, Value) else float(d))
+    return tuple(local)
 
 
 def _seeds(outputs: Value | Sequence[Value], grad_outputs: float | Sequence[float] | None,

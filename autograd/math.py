@@ -1,32 +1,37 @@
-"""The differentiable side of Python's `math`: ``import autograd.math as math`` makes existing
-formulas differentiable, as ``import autograd.numpy as np`` does in HIPS autograd.
+"""The built-in ops, each declared once: Python's operators, the activations, the ops of many
+inputs, and the differentiable side of Python's `math`.
 
-Every function gives exactly `math`'s float for float inputs (and, where `math` raises, an
-error that names the function and the operand) and a `Value` that records the op for Values.
-Each one is an op of the registry (`autograd.ops`), declared here once: its value on floats,
-its derivative rule (valid on floats and on Values, so that it can be differentiated again),
-its domain, and how it is shown. Adding a function is adding one such entry.
+``import autograd.math as math`` makes existing formulas differentiable, as ``import
+autograd.numpy as np`` does in HIPS autograd: every function gives exactly `math`'s float for
+float inputs (and, where `math` raises, an error that names the function and the operand), and
+a `Value` that records the op for Values.
+
+Each op is an entry of the registry (`autograd.ops`): its value on floats, its derivative rule
+(valid on floats, Values, dual numbers and symbols, so that it can be differentiated again and
+printed as a formula), its domain, and how it is shown. Adding a function is adding one entry.
+This file is the formula sheet of the engine: no derivative is written anywhere else.
 
 Domain edges follow PyTorch: ``sqrt'(0)`` and ``asin'(±1)`` are infinite, ``d/dy x**y`` at
-``x = 0`` is 0. Outside the domain the op raises `DomainError` naming it and the operand:
-``log(0)``, ``sqrt(-1)``, ``asin(2)`` (PyTorch gives -inf or NaN), and ``hypot`` and ``atan2``
-have no derivative at the origin (a `DomainError` while recording a graph, NaN in PyTorch). On
-Values an overflow gives ``inf``, as IEEE and PyTorch do (`detect_anomaly` catches it); on
-floats it raises `OverflowError`, as `math` does.
+``x = 0`` is 0, ``relu'(0)`` is 0. Outside the domain the op raises `DomainError` naming it and
+the operand: ``log(0)``, ``sqrt(-1)``, ``asin(2)`` (PyTorch gives -inf or NaN), and ``hypot``
+and ``atan2`` have no derivative at the origin. On Values an overflow gives ``inf``, as IEEE and
+PyTorch do (`detect_anomaly` catches it); on floats it raises `OverflowError`, as `math` does.
 """
 
 from __future__ import annotations
 
+import functools
 import math as _math
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .ops import DOMAIN_MARGIN, KINK_MARGIN, define, ieee_divide, pole
 
 __all__ = [
     "acos", "asin", "atan", "atan2", "cos", "cosh", "e", "erf", "exp", "expm1", "fabs",
-    "hypot", "inf", "log", "log1p", "log2", "log10", "nan", "pi", "pow", "sin", "sinh",
-    "sqrt", "tan", "tanh", "tau",
+    "hypot", "inf", "log", "log1p", "log2", "log10", "nan", "pi", "pow", "sin", "sinh", "sqrt",
+    "tan", "tanh", "tau",
 ]
 
 pi = _math.pi
@@ -34,6 +39,108 @@ e = _math.e
 tau = _math.tau
 inf = _math.inf
 nan = _math.nan
+
+# ---------------------------------------------------------------------------------------------
+# Python's operators and the activations. Values follow IEEE 754 (never raise); `domain` says
+# what is refused.
+
+
+@define(lambda x, y, out: (1.0, 1.0), name="+", symbol="+", word="add", torch="add")
+def add(x: float, y: float) -> float:
+    """x + y."""
+    return x + y
+
+
+@define(lambda x, y, out: (1.0, -1.0), name="-", symbol="-", word="sub", torch="sub")
+def sub(x: float, y: float) -> float:
+    """x - y."""
+    return x - y
+
+
+@define(lambda x, y, out: (y, x), name="*", symbol="*", word="mul", torch="mul")
+def mul(x: float, y: float) -> float:
+    """x * y."""
+    return x * y
+
+
+@define(lambda x, y, out: (1 / y, -out / y), name="/", symbol="/", word="div", torch="div",
+        domain=lambda x, y: pole("division by zero") if y == 0.0 else None,
+        smooth=lambda x, y: abs(y) >= DOMAIN_MARGIN, edges=[(1.0, 0.0), (0.0, 0.0)])
+def div(x: float, y: float) -> float:
+    """x / y."""
+    return ieee_divide(x, y)
+
+
+@define(lambda x, out: -1.0, symbol="-", torch="neg")
+def neg(x: float) -> float:
+    """-x."""
+    return -x
+
+
+@define(lambda x, out: 0.0 if x <= 0 else 1.0, torch="relu",
+        smooth=lambda x: abs(x) >= KINK_MARGIN, edges=[(0.0,)])
+def relu(x: float) -> float:
+    """max(0, x), NaN for NaN. Its derivative is 0 for x <= 0 (at 0 too) and 1 otherwise (at
+    NaN too), as in PyTorch."""
+    return 0.0 if x <= 0.0 else x
+
+
+@define(lambda x, slope, out: (1.0 if x > 0 else slope, 0.0 if x > 0 else x),
+        numbers_only=[1], torch="nn.functional.leaky_relu",
+        smooth=lambda x, slope: abs(x) >= KINK_MARGIN, edges=[(0.0, 0.01)])
+def leaky_relu(x: float, slope: float = 0.01) -> float:
+    """x for x > 0, else slope * x; its derivative at 0 is the slope."""
+    return x if x > 0.0 else slope * x
+
+
+@define(lambda x, out: out * (1 - out), torch="sigmoid")
+def sigmoid(x: float) -> float:
+    """1 / (1 + e ** -x), computed without overflow for any x."""
+    if x >= 0.0:
+        return 1.0 / (1.0 + _math.exp(-x))
+    e = _math.exp(x)  # x < 0 (or NaN): exp cannot overflow
+    return e / (1.0 + e)
+
+
+# ---------------------------------------------------------------------------------------------
+# Ops of many inputs: one node for a whole sum or dot product (`autograd.sum`, `autograd.dot`),
+# so that a neuron is one node, not 2n. `autograd.math` declares `logsumexp`.
+
+
+@define(lambda *xs_out: (1.0,) * (len(xs_out) - 1), name="sum",
+        torch=lambda torch, *xs: functools.reduce(operator.add, xs))  # left to right, as here
+def _sum(*xs: float) -> float:
+    """x_1 + x_2 + ... + x_n, as Python's sum adds them (left to right before Python 3.12)."""
+    return sum(xs, 0.0)
+
+
+def _dot_rule(*args: Any) -> tuple[Any, ...]:
+    ws, xs, bias = _dot_split(args[:-1])
+    return (*xs, *ws) + ((1.0,) if bias is not None else ())
+
+
+def _dot_split(args: Sequence[Any]) -> tuple[Sequence[Any], Sequence[Any], Any]:
+    n = len(args) // 2
+    return args[:n], args[n:2 * n], (args[-1] if len(args) % 2 else None)
+
+
+def _torch_dot(torch: Any, *args: Any) -> Any:  # left to right, as `_dot` adds
+    ws, xs, bias = _dot_split(args)
+    out = functools.reduce(operator.add, map(operator.mul, ws, xs))
+    return out if bias is None else out + bias
+
+
+@define(_dot_rule, name="dot", torch=_torch_dot)
+def _dot(*wxb: float) -> float:
+    """w_1·x_1 + ... + w_n·x_n (+ b): the inputs are the n weights, the n inputs, and an
+    optional bias (an odd count)."""
+    ws, xs, bias = _dot_split(wxb)
+    total = sum(map(operator.mul, ws, xs), 0.0)  # as Python's sum adds them
+    return total if bias is None else total + bias
+
+
+# ---------------------------------------------------------------------------------------------
+# Python's math.
 
 _NEEDS_POSITIVE = "needs x > 0"
 
@@ -45,7 +152,7 @@ def log(x: Any, base: Any = None) -> Any:
 
 
 @define(lambda x, out: 1.0 if x > 0 else -1.0 if x < 0 else 0.0, name="abs",
-        formula="sign(x)", torch="abs", smooth=lambda x: abs(x) >= KINK_MARGIN,
+        torch="abs", smooth=lambda x: abs(x) >= KINK_MARGIN,
         edges=[(0.0,)])
 def fabs(x: float) -> float:
     """|x| (``abs(v)``, ``autograd.math.fabs``); its derivative at 0 is 0, as in PyTorch."""
@@ -68,13 +175,13 @@ def _exp(x: float) -> float:
         return inf
 
 
-@define(lambda x, out: out, formula="e^x", torch="exp")
+@define(lambda x, out: out, torch="exp")
 def exp(x: float) -> float:
     """e ** x."""
     return _exp(x)
 
 
-@define(lambda x, out: out + 1, formula="e^x", torch="expm1")
+@define(lambda x, out: out + 1, torch="expm1")
 def expm1(x: float) -> float:
     """e ** x - 1, accurate for small x."""
     try:
@@ -97,21 +204,21 @@ _LOG_SMOOTH: Callable[[float], bool] = lambda x: x >= DOMAIN_MARGIN  # noqa: E73
 _LN2, _LN10 = _math.log(2.0), _math.log(10.0)
 
 
-@define(lambda x, out: 1 / x, formula="1/x", name="log", torch="log", domain=_log_domain,
+@define(lambda x, out: 1 / x, name="log", torch="log", domain=_log_domain,
         smooth=_LOG_SMOOTH, edges=[(0.0,)])
 def _ln(x: float) -> float:
     """The natural logarithm."""
     return _logarithm(_math.log, x)
 
 
-@define(lambda x, out: 1 / (x * _LN2), formula="1/(x·ln 2)", torch="log2",
+@define(lambda x, out: 1 / (x * _LN2), torch="log2",
         domain=_log_domain, smooth=_LOG_SMOOTH, edges=[(0.0,)])
 def log2(x: float) -> float:
     """The base-2 logarithm."""
     return _logarithm(_math.log2, x)
 
 
-@define(lambda x, out: 1 / (x * _LN10), formula="1/(x·ln 10)", torch="log10",
+@define(lambda x, out: 1 / (x * _LN10), torch="log10",
         domain=_log_domain, smooth=_LOG_SMOOTH, edges=[(0.0,)])
 def log10(x: float) -> float:
     """The base-10 logarithm."""
@@ -127,14 +234,16 @@ def _pow_domain(x: float, y: float) -> str | None:
 
 
 def _pow_smooth(x: float, y: float) -> bool:
-    if y.is_integer():
-        return y >= 0.0 or abs(x) >= DOMAIN_MARGIN
-    return x >= DOMAIN_MARGIN
+    """Away from the edges, and where the second derivative y·(y−1)·x^(y−2) cannot overflow
+    (x near 0 with y < 2: x ** -2 is inf for |x| < 1e-154, and 0 × inf is NaN)."""
+    if y.is_integer() and y >= 2.0:
+        return True
+    return (abs(x) if y.is_integer() else x) >= DOMAIN_MARGIN
 
 
 @define(lambda x, y, out: (0.0 if _zero(y) and _zero(x) else y * x ** (y - 1),
                              out * _ln(x) if x > 0 else 0.0 if _zero(x) else nan),
-        name="**", symbol="**", word="pow", formula=("y·x^(y−1)", "x^y·ln x"), torch="pow",
+        name="**", symbol="**", word="pow", torch="pow",
         domain=_pow_domain, smooth=_pow_smooth,
         edges=[(0.0, 0.5), (0.0, 0.0), (0.0, 2.0), (0.0, -1.0), (-8.0, 0.5), (-2.0, 2.0)])
 def pow(x: float, y: float) -> float:  # noqa: A001 - math's name
@@ -148,7 +257,7 @@ def pow(x: float, y: float) -> float:  # noqa: A001 - math's name
     return out if type(out) is float else nan  # a complex result: negative base, fraction
 
 
-@define(lambda x, out: 1 / (1 + x), formula="1/(1 + x)", torch="log1p",
+@define(lambda x, out: 1 / (1 + x), torch="log1p",
         domain=lambda x: "needs x > −1" if x <= -1.0 else None,
         smooth=lambda x: x >= -1.0 + DOMAIN_MARGIN, edges=[(-1.0,)])
 def log1p(x: float) -> float:
@@ -167,7 +276,7 @@ def _log_base_domain(x: float, base: float) -> str | None:
 
 
 @define(lambda x, base, out: (1 / (x * _ln(base)), -out / (base * _ln(base))),
-        formula=("1/(x·ln base)", "−out/(base·ln base)"), domain=_log_base_domain,
+        domain=_log_base_domain,
         torch=lambda torch, x, base: torch.log(x) / torch.log(base),
         smooth=lambda x, base: x >= DOMAIN_MARGIN and base >= DOMAIN_MARGIN
         and abs(base - 1.0) >= DOMAIN_MARGIN)
@@ -180,7 +289,7 @@ def log_base(x: float, base: float) -> float:
     return ieee_divide(_logarithm(_math.log, x), _logarithm(_math.log, base))
 
 
-@define(lambda x, out: 0.5 / out, formula="1/(2√x)", torch="sqrt",
+@define(lambda x, out: 0.5 / out, torch="sqrt",
         domain=lambda x: "needs x >= 0" if x < 0.0 else None,
         smooth=_LOG_SMOOTH, edges=[(0.0,)])
 def sqrt(x: float) -> float:
@@ -188,7 +297,7 @@ def sqrt(x: float) -> float:
     return _math.sqrt(x) if x >= 0.0 else nan
 
 
-@define(lambda x, out: 1 - out * out, formula="1 − tanh²(x)", torch="tanh")
+@define(lambda x, out: 1 - out * out, torch="tanh")
 def tanh(x: float) -> float:
     """The hyperbolic tangent."""
     return _math.tanh(x)
@@ -207,20 +316,20 @@ def _periodic(f: Callable[[float], float], x: float) -> float:
 
 # mypy cannot type a name used before its decorated definition (sin ↔ cos, sinh ↔ cosh).
 # mypy cannot type a name used before its decorated definition (sin ↔ cos, sinh ↔ cosh).
-@define(lambda x, out: -sin(x), formula="−sin(x)", torch="cos",  # type: ignore[has-type]
+@define(lambda x, out: -sin(x), torch="cos",  # type: ignore[has-type]
         domain=_finite_domain)
 def cos(x: float) -> float:
     """The cosine (radians)."""
     return _periodic(_math.cos, x)
 
 
-@define(lambda x, out: cos(x), formula="cos(x)", torch="sin", domain=_finite_domain)
+@define(lambda x, out: cos(x), torch="sin", domain=_finite_domain)
 def sin(x: float) -> float:
     """The sine (radians)."""
     return _periodic(_math.sin, x)
 
 
-@define(lambda x, out: 1 + out * out, formula="1 + tan²(x)", torch="tan",
+@define(lambda x, out: 1 + out * out, torch="tan",
         domain=_finite_domain, smooth=lambda x: abs(_math.cos(x)) >= DOMAIN_MARGIN)
 def tan(x: float) -> float:
     """The tangent (radians)."""
@@ -231,7 +340,7 @@ def _unit_domain(x: float) -> str | None:
     return "needs −1 <= x <= 1" if abs(x) > 1.0 else None
 
 
-@define(lambda x, out: 1 / sqrt(1 - x * x), formula="1/√(1 − x²)", torch="asin",
+@define(lambda x, out: 1 / sqrt(1 - x * x), torch="asin",
         domain=_unit_domain, smooth=lambda x: abs(x) <= 1.0 - DOMAIN_MARGIN,
         edges=[(1.0,), (-1.0,)])
 def asin(x: float) -> float:
@@ -239,7 +348,7 @@ def asin(x: float) -> float:
     return _math.asin(x) if abs(x) <= 1.0 else nan
 
 
-@define(lambda x, out: -1 / sqrt(1 - x * x), formula="−1/√(1 − x²)", torch="acos",
+@define(lambda x, out: -1 / sqrt(1 - x * x), torch="acos",
         domain=_unit_domain, smooth=lambda x: abs(x) <= 1.0 - DOMAIN_MARGIN,
         edges=[(1.0,), (-1.0,)])
 def acos(x: float) -> float:
@@ -247,14 +356,14 @@ def acos(x: float) -> float:
     return _math.acos(x) if abs(x) <= 1.0 else nan
 
 
-@define(lambda x, out: 1 / (1 + x * x), formula="1/(1 + x²)", torch="atan")
+@define(lambda x, out: 1 / (1 + x * x), torch="atan")
 def atan(x: float) -> float:
     """The arc tangent, in (−π/2, π/2)."""
     return _math.atan(x)
 
 
 @define(lambda y, x, out: (x / (x * x + y * y), -y / (x * x + y * y)),
-        formula=("x/(x² + y²)", "−y/(x² + y²)"), torch="atan2",
+        torch="atan2",
         smooth=lambda y, x: _math.hypot(x, y) >= DOMAIN_MARGIN
         and not (x < 0.0 and abs(y) < DOMAIN_MARGIN),
         edges=[(0.0, 0.0)])
@@ -270,13 +379,13 @@ def _overflowing(f: Callable[[float], float], x: float, sign: float) -> float:
         return _math.copysign(inf, sign)
 
 
-@define(lambda x, out: sinh(x), formula="sinh(x)", torch="cosh")  # type: ignore[has-type]
+@define(lambda x, out: sinh(x), torch="cosh")  # type: ignore[has-type]
 def cosh(x: float) -> float:
     """The hyperbolic cosine."""
     return _overflowing(_math.cosh, x, 1.0)
 
 
-@define(lambda x, out: cosh(x), formula="cosh(x)", torch="sinh")
+@define(lambda x, out: cosh(x), torch="sinh")
 def sinh(x: float) -> float:
     """The hyperbolic sine."""
     return _overflowing(_math.sinh, x, x)
@@ -285,16 +394,34 @@ def sinh(x: float) -> float:
 _TWO_OVER_SQRT_PI = 2.0 / _math.sqrt(_math.pi)
 
 
-@define(lambda x, out: _TWO_OVER_SQRT_PI * exp(-x * x), formula="(2/√π)·e^(−x²)", torch="erf")
+@define(lambda x, out: _TWO_OVER_SQRT_PI * exp(-(x * x)), torch="erf")
 def erf(x: float) -> float:
     """The error function."""
     return _math.erf(x)
 
 
-@define(lambda x, y, out: (x / out, y / out), formula=("x/hypot(x, y)", "y/hypot(x, y)"),
-        torch="hypot", smooth=lambda x, y: _math.hypot(x, y) >= DOMAIN_MARGIN,
-        edges=[(0.0, 0.0)], overflow_error=False)
+@define(lambda x, y, out: (x / out, y / out), torch="hypot",
+        smooth=lambda x, y: _math.hypot(x, y) >= DOMAIN_MARGIN, edges=[(0.0, 0.0)],
+        overflow_error=False)
 def hypot(x: float, y: float) -> float:
     """√(x² + y²), without overflow in between (inf when the result itself overflows, as
     `math.hypot` gives)."""
     return _math.hypot(x, y)
+
+
+def _logsumexp_rule(*args: Any) -> tuple[Any, ...]:
+    out = args[-1]
+    return tuple(exp(x - out) for x in args[:-1])
+
+
+@define(_logsumexp_rule, torch=lambda torch, *xs: torch.logsumexp(torch.stack(xs), 0))
+def logsumexp(*xs: float) -> float:
+    """log(e^x_1 + ... + e^x_n), with the largest x taken out first so that no exp overflows;
+    IEEE's result at infinities and NaN (`autograd.logsumexp` makes one node of it)."""
+    m = max(xs)
+    if not _math.isfinite(m) or m != m:  # max lets NaN through only when it comes first
+        return nan if any(x != x for x in xs) else m
+    total = 0.0
+    for x in xs:
+        total += _math.exp(x - m)
+    return m + _math.log(total)

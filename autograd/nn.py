@@ -40,9 +40,10 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from . import engine
-from .engine import Operand, Value, dot, linear
+from . import fused
+from .core import Operand, Value
 from .files import write_atomic
+from .fused import dot, linear
 
 __all__ = [
     "ACTIVATIONS",
@@ -50,6 +51,7 @@ __all__ = [
     "Layer",
     "Module",
     "Neuron",
+    "Parameter",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
@@ -69,6 +71,17 @@ ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
     "leaky_relu": Value.leaky_relu,  # slope 0.01, PyTorch's default
     "linear": None,
 }
+
+class Parameter(Value):
+    """A weight or bias: a leaf Value that knows what ``owner`` it belongs to (its neuron),
+    PyTorch's ``nn.Parameter``. `autograd.draw` reads the owner to group a model's nodes."""
+
+    __slots__ = ("owner",)
+
+    def __init__(self, data: float, label: str = "", owner: Any = None) -> None:
+        super().__init__(data, label)
+        self.owner = owner
+
 
 Nested = Operand | Sequence["Nested"]
 """A number or Value, or (nested) lists of them: one sample or a batch."""
@@ -210,16 +223,16 @@ class Neuron(Module):
         self.activation = activation
         self.name = name
         self.position: tuple[int, int] | None = None  # (layer, neuron) inside a model
-        self.w = [Value(uniform(-bound, bound), f"{prefix}w{k}", owner=self)
+        self.w = [Parameter(uniform(-bound, bound), f"{prefix}w{k}", owner=self)
                   for k in range(1, nin + 1)]
-        self.b = Value(uniform(-bound, bound), f"{prefix}b", owner=self)
+        self.b = Parameter(uniform(-bound, bound), f"{prefix}b", owner=self)
         self._act = ACTIVATIONS[activation]
         # Labels are made once here, not on every call.
         self._z_label = prefix + ("out" if self._act is None else "z")
         self._out_label = prefix + "out"
 
     def __call__(self, x: Sequence[Operand]) -> Value:
-        z = dot(self.w, x, self.b)
+        z: Value = dot(self.w, x, self.b)
         z.label = self._z_label
         act = self._act
         if act is None:
@@ -554,7 +567,8 @@ def _pairs(pred: Nested, target: Nested, op: str) -> tuple[list[Value], list[Ope
 def _mean(terms: Sequence[Operand]) -> Value:
     if len(terms) == 1 and isinstance(terms[0], Value):  # one sample: no sum and / 1 nodes
         return terms[0]
-    return engine.sum(terms) / len(terms)
+    total: Value = fused.sum(terms)
+    return total / len(terms)
 
 
 def mse_loss(pred: Nested, target: Nested) -> Value:
@@ -628,7 +642,7 @@ def softmax(values: Sequence[Operand]) -> list[Value]:
         raise ValueError("softmax: expected one non-empty list of numbers or Values, "
                          "not a batch or anything else")
     exps = _shifted_exps(values)
-    total = engine.sum(exps)
+    total = fused.sum(exps)
     return [e / total for e in exps]
 
 
@@ -658,7 +672,7 @@ def cross_entropy(logits: Sequence[Any], target: int | Sequence[int]) -> Value:
         if isinstance(t, bool) or not isinstance(t, int) or not 0 <= t < len(row):
             raise ValueError(f"{op}: target {t!r} (sample {i}) is not a class index "
                              f"in 0..{len(row) - 1}")
-        terms.append(engine.logsumexp(row) - row[int(t)])
+        terms.append(fused.logsumexp(row) - row[int(t)])
     return _mean(terms)
 
 

@@ -1,41 +1,39 @@
-"""The op registry: every op declared once, and everything else derived from it.
+"""The op registry: every op declared once, as data; everything else reads it.
 
 An op is a function of plain numbers together with its local partial derivatives, written the
 way a calculus table writes them::
 
-    @op(derivative=lambda x, out: out * (1 - out), formula="σ(x)·(1 − σ(x))")
+    @op(derivative=lambda x, out: out * (1 - out))
     def sigmoid(x):
         ...
 
-- ``value``: the op on floats (the decorated function). Built-in ones follow IEEE 754 and never
-  raise: ``log(0)`` is ``-inf``, ``sqrt(-1)`` is NaN, ``exp(1000)`` is ``inf``.
+- ``value``: the op on floats (the decorated function). The built-in ones follow IEEE 754 and
+  never raise: ``log(0)`` is ``-inf``, ``sqrt(-1)`` is NaN, ``exp(1000)`` is ``inf``.
 - ``derivative(*inputs, out)``: ∂out/∂input, one number for one input, a tuple for several. It
-  is written with operators and the ops of this module (`autograd.math`), so the *same* rule
-  runs on floats (the first-order fast path: `Value.backward` multiplies the numbers it gives)
-  and on Values (``grad(create_graph=True)``, which differentiates the rule itself again).
-- ``domain(*inputs)``: why the inputs are outside the op's domain (a short text), or None. It is
-  asked only when the value is not finite, so it costs nothing on good inputs.
-- display: ``symbol`` for operators (``"*"``), ``word`` for names of unlabeled nodes
-  (``mul#3``), ``formula`` for each partial derivative in the op's own input names
-  (``"cos(x)"``), which the views print with the operand's name in place of ``x``.
+  is written with operators and the ops of `autograd.math`, so the *same* rule can be read four
+  ways: on floats (the numbers `Value.backward` multiplies), on Values (``grad(create_graph=True)``
+  differentiates it again), on dual numbers (`autograd.jvp`) and on symbols (`autograd.symbolic`:
+  the formula the views print and the code `autograd.compile` writes).
+- ``domain(*inputs)``: why the inputs are outside the op's domain (a short text), or None; asked
+  only when the value is not finite, so it costs nothing on good inputs.
+- display: ``symbol`` for operators (``"*"``) and ``word`` for names of unlabeled nodes (``mul#3``).
 - testing: ``smooth(*inputs)`` says when the inputs are safely away from kinks and domain edges
-  (where finite differences work); ``edges`` lists points at those edges that the registry test
-  checks; ``torch`` names PyTorch's op for the cross-checks.
+  (where finite differences work); ``edges`` lists points at those edges that the registry tests
+  check; ``torch`` names PyTorch's op for the cross-checks.
 
-The engine (`autograd.engine`) applies an op to Values; the views, the command line and the
-hypothesis strategies read this registry. Users add ops through the same door, `op`.
+An `Op` is a `str`: its name. ``v.op == "*"`` reads as micrograd's ``_op``, and the node still
+holds the op object it was made with (redefining an op later does not change old nodes).
 
-How an op reaches Values without this module importing the engine: calling an op with an
-argument that is not a number asks that argument's type, through the class attribute
-``__autograd_op__(op, args)``, to apply it (`Value` records a node; a dual number of forward
-mode carries a tangent). Plain numbers get the op's float value.
+The registry knows nothing of Values. Calling an op with an argument that is not a number asks
+that argument's type to apply it, through the class attribute ``__autograd_op__(op, args)``:
+`Value` records a node (`autograd.core.apply`), a dual number carries a tangent, a symbol builds
+an expression. Plain numbers get the op's float value.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-import re
 from collections.abc import Callable, Sequence
 from inspect import Parameter, signature
 from typing import Any, overload
@@ -50,6 +48,7 @@ __all__ = [
     "get",
     "ieee_divide",
     "lookup",
+    "number",
     "op",
     "pole",
     "registered",
@@ -85,17 +84,19 @@ class pole(str):  # noqa: N801 - used like a function: pole("division by zero")
 
 
 Rule = Callable[..., Any]
+VARIADIC = -1
+"""The arity of an op of any number of inputs (`sum`, `dot`, `logsumexp`)."""
 
 
-class Op:
+class Op(str):
     """One op: its value on floats, its local derivatives, its domain, and how it is shown.
 
-    Calling it applies it: on plain numbers it returns a float (`math`'s number, with a clear
-    error where `math` would raise); with a `Value` among the arguments it returns a Value that
-    records the op. Build ops with the `op` decorator; the fields are read-only data.
+    An Op is the string of its name, with the rule attached. Calling it applies it: on plain
+    numbers it returns a float (`math`'s number, with a clear error where `math` would raise);
+    with a `Value` among the arguments it returns a Value that records the op. Build ops with
+    the `op` decorator; the fields are read-only data.
     """
 
-    name: str
     value: Callable[..., float]
     derivative: Rule
     arity: int
@@ -105,20 +106,15 @@ class Op:
     domain: Callable[..., str | None] | None
     symbol: str | None
     word: str
-    reflected: str
-    commutative: bool
     numbers_only: frozenset[int]
     smooth: Callable[..., bool] | None
     edges: tuple[tuple[float, ...], ...]
     torch: str | Callable[..., Any] | None
     overflow_error: bool
     builtin: bool
-    fused: Callable[[Any], tuple[Any, ...]] | None
-    __name__: str
-    __qualname__: str
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         value: Callable[..., float] | None,
         derivative: Rule | None,
         *,
@@ -127,47 +123,35 @@ class Op:
         domain: Callable[..., str | None] | None = None,
         symbol: str | None = None,
         word: str | None = None,
-        commutative: bool = False,
         numbers_only: Sequence[int] = (),
         smooth: Callable[..., bool] | None = None,
         edges: Sequence[Sequence[float]] = (),
         torch: str | Callable[..., Any] | None = None,
         overflow_error: bool = True,
         builtin: bool = False,
-        fused: Callable[[Any], tuple[Any, ...]] | None = None,
         doc: str | None = None,
-    ) -> None:
+    ) -> Op:
         if name is None:
             name = getattr(value, "__name__", None)
         if not isinstance(name, str) or not name or name == "<lambda>":
             raise ValueError("op: give the op a name (name='...')")
-        self.name = name
-        if fused is not None:  # a fused node of the engine (sum, dot): no value of its own
-            self.value = _no_value
-            self.derivative = _no_value
-            self.params, self.defaults = ("x",), ()
-            self.arity = -1
-        else:
-            if value is None or not callable(value):
-                raise TypeError(f"op {name!r}: the value must be a function of floats")
-            if derivative is None or not callable(derivative):
-                raise TypeError(f"op {name!r}: derivative must be a function "
-                                "(inputs..., out) -> partial derivative(s)")
-            self.value, self.derivative = value, derivative
-            self.params, self.defaults = _signature(value, name)
-            self.arity = len(self.params)
-        self.fused = fused
+        if value is None or not callable(value):
+            raise TypeError(f"op {name!r}: the value must be a function of floats")
+        if derivative is None or not callable(derivative):
+            raise TypeError(f"op {name!r}: derivative must be a function "
+                            "(inputs..., out) -> partial derivative(s)")
+        self = super().__new__(cls, name)
+        self.value, self.derivative = value, derivative
+        self.params, self.defaults, self.arity = _signature(value, name)
         texts = (formula,) if formula is None or isinstance(formula, str) else tuple(formula)
         if formula is None:
             texts = (None,) * max(self.arity, 1)
-        if fused is None and len(texts) != self.arity:
+        if self.arity != VARIADIC and len(texts) != self.arity:
             raise ValueError(f"op {name!r}: {self.arity} input(s) but {len(texts)} formula(s)")
         self.formula = texts
         self.domain = domain
         self.symbol = symbol
         self.word = word or name
-        self.reflected = "r" + self.word  # the node kind of `c - x`: an operand first, as a number
-        self.commutative = commutative
         self.numbers_only = frozenset(numbers_only)
         self.smooth = smooth
         self.edges = tuple(tuple(float(x) for x in point) for point in edges)
@@ -175,13 +159,17 @@ class Op:
         self.overflow_error = overflow_error
         self.builtin = builtin
         self.__doc__ = doc if doc is not None else getattr(value, "__doc__", None)
-        self.__name__ = self.__qualname__ = getattr(value, "__name__", name)
+        return self
+
+    @property
+    def name(self) -> str:
+        """The op's name, as a plain string."""
+        return str.__str__(self)
 
     # -- calling -------------------------------------------------------------------------------
 
     def __call__(self, *args: Any) -> Any:
-        if len(args) != self.arity:
-            args = self.complete(args)
+        args = self.complete(args)
         for a in args:
             kind = type(a)
             if kind is not float and kind is not int:
@@ -201,9 +189,13 @@ class Op:
 
     def complete(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
         """The arguments with trailing defaults filled in, or a TypeError naming the op."""
-        if self.fused is not None:
-            raise TypeError(f"{self.name}: a fused node; call autograd.{self.name} to make one")
+        if self.arity == VARIADIC:
+            if not args:
+                raise TypeError(f"{self.name}() takes at least one argument")
+            return args
         missing = self.arity - len(args)
+        if missing == 0:
+            return args
         if 0 < missing <= len(self.defaults):
             return args + self.defaults[len(self.defaults) - missing:]
         least = self.arity - len(self.defaults)
@@ -217,12 +209,12 @@ class Op:
         try:
             out = self.value(*xs)
         except (ArithmeticError, ValueError) as e:
-            raise type(e)(f"{self.name}: {e} for {self.at(args)}") from e
+            raise type(e)(f"{self.name}: {e} for {self.at(args)}") from None
+        except TypeError as e:
+            raise TypeError(f"{self.name}: its function failed for {self.at(args)}: "
+                            f"{e}") from None
         if type(out) is not float:
-            if isinstance(out, bool) or not isinstance(out, (int, float)):
-                raise TypeError(f"{self.name}: the function returned {type(out).__name__} "
-                                f"{out!r:.40}; an op's value must be a real number")
-            out = float(out)
+            out = _real(out, f"{self.name}: the function returned", self.at(args))
         return out
 
     def domain_error(self, xs: Sequence[float], out: float,
@@ -241,33 +233,70 @@ class Op:
         shown = [_operand(a) for a in args]
         if self.symbol is not None:
             return self.show(shown)
+        if self.arity == VARIADIC:
+            return f"{self.name}({', '.join(shown[:6])}{', …' if len(shown) > 6 else ''})"
         return ", ".join(f"{p}={o}" for p, o in zip(self.params, shown, strict=False))
 
     def partials(self, args: Sequence[Any], out: Any) -> tuple[Any, ...]:
-        """The derivative rule at `args` and `out`, as one partial per input."""
+        """The derivative rule at `args` and `out`, as one partial per input (any kind of
+        number: floats, Values, Duals, symbols)."""
         try:
             d = self.derivative(*args, out)
+        except AttributeError as e:
+            raise TypeError(f"{self.name}: its derivative rule failed: {e} (a rule is given "
+                            "numbers, not Values: write it with operators and autograd.math)"
+                            ) from None
         except TypeError as e:
             kinds = sorted({type(a).__name__ for a in (*args, out)
                             if not isinstance(a, (int, float))})
-            if not kinds:  # on plain numbers: the rule's own error
-                raise
+            if not kinds:  # on plain numbers: the rule's own error, naming the op
+                raise TypeError(f"{self.name}: its derivative rule failed: {e}") from None
             raise TypeError(f"{self.name}: its derivative rule failed on {' and '.join(kinds)}s "
                             f"(as grad(create_graph=True) and hessian call it): a rule must "
                             f"work on numbers and on Values, so write it with operators and "
-                            f"autograd.math, not math. {e}") from e
-        if self.arity == 1:
-            if isinstance(d, tuple):
-                if len(d) != 1:
-                    raise TypeError(f"{self.name}: derivative returned {len(d)} partial "
-                                    "derivatives for 1 input")
-                return d
-            return (d,)
-        if not isinstance(d, tuple) or len(d) != self.arity:
-            got = f"{len(d)} values" if isinstance(d, tuple) else type(d).__name__
-            raise TypeError(f"{self.name}: derivative must return a tuple of {self.arity} "
-                            f"partial derivatives, one per input; it returned {got}")
+                            f"autograd.math, not math. {e}") from None
+        n = len(args)
+        if not isinstance(d, tuple):
+            if n == 1:
+                return (d,)
+            raise TypeError(f"{self.name}: derivative must return a tuple of {n} partial "
+                            f"derivatives, one per input; it returned {type(d).__name__}")
+        if len(d) != n:
+            raise TypeError(f"{self.name}: derivative returned {len(d)} partial derivatives "
+                            f"for {n} input(s)")
         return d
+
+    def partials_at(self, xs: Sequence[float], out: float,
+                    operands: Sequence[Any] | None = None) -> tuple[float, ...]:
+        """The rule read on floats: one float per input. Where Python's float arithmetic
+        raises at a domain edge (``0.5 / 0.0`` for sqrt at 0) the rule is read on IEEE floats
+        instead (``inf``, as PyTorch gives). A NaN derivative at finite inputs, with respect to
+        an operand that is not a plain number (a Value, a Dual), is an undefined derivative:
+        a `DomainError` naming the op and the point."""
+        try:
+            local = self.partials(xs, out)
+        except (ArithmeticError, ValueError):
+            local = self.partials([IEEE(x) for x in xs], IEEE(out))
+        if set(map(type, local)) != {float}:
+            local = tuple([self._as_float(d, xs) for d in local])
+        total = sum(local)
+        if total != total:  # a NaN among them (or infinities of both signs): look closer
+            for i, d in enumerate(local):
+                number_given = operands is not None and isinstance(operands[i], (int, float))
+                if d != d and not number_given and all(map(_isfinite, xs)):
+                    raise DomainError(f"{self.name}: the derivative with respect to "
+                                      f"{self.param(i)} is undefined at "
+                                      f"{self.at(xs if operands is None else operands)}")
+        return local
+
+    def _as_float(self, d: Any, xs: Sequence[float]) -> float:
+        if isinstance(d, IEEE):
+            return float(d)
+        return _real(d, f"{self.name}: the derivative rule gave", self.at(xs))
+
+    def param(self, i: int) -> str:
+        """The name of input i (``x_3`` for the inputs of a variadic op)."""
+        return self.params[i] if self.arity != VARIADIC else f"x_{i + 1}"
 
     # -- display -------------------------------------------------------------------------------
 
@@ -279,46 +308,41 @@ class Op:
             return f" {self.symbol} ".join(operands)
         return f"{self.name}({', '.join(operands)})"
 
-    def formula_for(self, i: int, operands: Sequence[str], out: str) -> str | None:
-        """The formula of ∂out/∂input_i with the operands' texts for the op's input names
-        (``σ(x)·(1 − σ(x))`` becomes ``σ(l_o1)·(1 − σ(l_o1))``), or None when there is none."""
-        text = self.formula[i] if i < len(self.formula) else None
-        if text is None:
-            return None
-        names = {p: o for p, o in zip(self.params, operands, strict=False)}
-        names["out"] = out
-
-        def swap(m: re.Match[str]) -> str:
-            word = names[m.group(0)]
-            enclosed = text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")"
-            if _ATOM.fullmatch(word) or enclosed or text.strip() == m.group(0):
-                return word
-            return f"({word})"
-
-        return _names_pattern(tuple(names)).sub(swap, text)
-
     def __repr__(self) -> str:
         return f"<op {self.name!r}>"
 
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled by name, found again in the registry
+        return (get, (self.name,))
 
-_ATOM = re.compile(r"[\w.#'·]+|-?\d[\d.e+-]*")
+    def __copy__(self) -> Op:
+        return self
 
-
-def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
-    # A name stands alone: no word character before it, none after it but superscripts (x²).
-    return re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, names)) + r")(?![^\W⁰¹²³⁴⁵⁶⁷⁸⁹]|\()")
-
-
-def _no_value(*args: Any) -> Any:
-    raise TypeError("a fused op has no value function of its own")
+    def __deepcopy__(self, memo: dict[int, Any]) -> Op:
+        return self
 
 
-def _signature(value: Callable[..., float], name: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
-    """The input names of an op's function, and the defaults of the trailing ones."""
+def _real(x: Any, what: str, where: str) -> float:
+    """x as a float, or a clear error: ``what`` (``sigmoid: the function returned``) a thing
+    that is not a real number, or one too large for a float, at ``where``."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(f"{what} {type(x).__name__} {x!r:.40} at {where}; it must give a "
+                        "real number (a Value only when given Values)")
+    try:
+        return float(x)
+    except OverflowError:
+        raise OverflowError(f"{what} an int too large for a float at {where}") from None
+
+
+def _signature(value: Callable[..., float], name: str) -> tuple[
+        tuple[str, ...], tuple[float, ...], int]:
+    """The input names of an op's function, the defaults of the trailing ones, and its arity
+    (`VARIADIC` for a function of ``*xs``)."""
     try:
         params = list(signature(value).parameters.values())
     except (TypeError, ValueError):
         raise TypeError(f"op {name!r}: cannot read the inputs of {value!r}") from None
+    if len(params) == 1 and params[0].kind is Parameter.VAR_POSITIONAL:
+        return (params[0].name,), (), VARIADIC
     names: list[str] = []
     defaults: list[float] = []
     for p in params:
@@ -332,15 +356,21 @@ def _signature(value: Callable[..., float], name: str) -> tuple[tuple[str, ...],
             raise TypeError(f"op {name!r}: parameters with defaults must come last")
     if not names:
         raise TypeError(f"op {name!r}: an op takes at least one input")
-    return tuple(names), tuple(defaults)
+    return tuple(names), tuple(defaults), len(names)
 
 
-def number(x: object, op: str) -> float:
-    """A plain-number operand as float, or a TypeError naming the op and the type."""
+def number(x: object, op: str, what: str = "") -> float:
+    """A plain-number operand as float, or a TypeError naming the op and the type (and `what`
+    the number is, if not an operand: ``Value: data must be a number, not str``)."""
     if type(x) is float:
         return x
     if type(x) is int or isinstance(x, numbers.Real):  # the ABC check is slow: ints first
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:
+            raise OverflowError(f"{op}: the int {x} is too large for a float") from None
+    if what:
+        raise TypeError(f"{op}: {what} must be a number, not {type(x).__name__}")
     raise TypeError(f"{op}: unsupported operand of type {type(x).__name__!r}; "
                     "expected a Value or a real number (int, float)")
 
@@ -348,10 +378,67 @@ def number(x: object, op: str) -> float:
 def _operand(a: Any) -> str:
     """An operand for messages: ``-2.0 ('x')`` for a labeled Value, ``0.5`` for a number."""
     if isinstance(a, (int, float)):
-        return repr(float(a))
+        try:
+            return repr(float(a))
+        except OverflowError:
+            return f"{a:.3e}"
     label = getattr(a, "label", "")
-    data = getattr(a, "data", a)
+    data = getattr(a, "data", getattr(a, "primal", a))
     return f"{data!r} ({label!r})" if label else repr(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# IEEE floats: how a rule is read at a domain edge, where Python's float arithmetic raises.
+
+
+class IEEE(float):
+    """A float whose arithmetic gives IEEE 754's results where Python's raises: ``x / 0`` is
+    ±inf or NaN, ``0 ** -1`` is inf. Registry ops applied to it give their IEEE values. Rules
+    are read on these only where reading them on plain floats raised (``sqrt'(0) = 0.5 / 0``)."""
+
+    @staticmethod
+    def __autograd_op__(op: Op, args: Sequence[Any]) -> IEEE:
+        return IEEE(op.value(*[float(a) for a in args]))
+
+    def __add__(self, other: float) -> IEEE:
+        return IEEE(float(self) + other)
+
+    __radd__ = __add__
+
+    def __sub__(self, other: float) -> IEEE:
+        return IEEE(float(self) - other)
+
+    def __rsub__(self, other: float) -> IEEE:
+        return IEEE(other - float(self))
+
+    def __mul__(self, other: float) -> IEEE:
+        return IEEE(float(self) * other)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: float) -> IEEE:
+        return IEEE(ieee_divide(float(self), float(other)))
+
+    def __rtruediv__(self, other: float) -> IEEE:
+        return IEEE(ieee_divide(float(other), float(self)))
+
+    def __pow__(self, other: float) -> IEEE:  # type: ignore[override]
+        return IEEE(get("**").value(float(self), float(other)))
+
+    def __rpow__(self, other: float) -> IEEE:  # type: ignore[override]
+        return IEEE(get("**").value(float(other), float(self)))
+
+    def __neg__(self) -> IEEE:
+        return IEEE(-float(self))
+
+
+def ieee_divide(x: float, y: float) -> float:
+    """x / y as IEEE 754 divides: ±inf or NaN where Python's ``/`` raises."""
+    if y != 0.0:
+        return x / y
+    if x != x or x == 0.0:
+        return nan
+    return math.copysign(inf, x) * math.copysign(1.0, y)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,26 +446,17 @@ def _operand(a: Any) -> str:
 
 
 _OPS: dict[str, Op] = {}
-_KINDS: dict[str, tuple[Op, int | None]] = {}  # node op name -> (op, position of a number)
 
 
 def register(new: Op, *, replace: bool = False) -> Op:
     """Add `new` to the registry. A user op may replace an earlier user op of the same name
-    (running a notebook cell twice); a built-in op's name is refused."""
+    (running a notebook cell twice): nodes made before keep the op they were made with. A
+    built-in op's name is refused."""
     old = _OPS.get(new.name)
-    taken = _KINDS.get(new.name) or _KINDS.get(new.reflected)
     if old is not None and (old.builtin or not replace):
         raise ValueError(f"op: the name {new.name!r} is taken by the built-in op {old.name!r}; "
                          "pick another name")
-    if old is None and taken is not None:
-        raise ValueError(f"op: the name {new.name!r} clashes with the node kind of "
-                         f"{taken[0].name!r}; pick another name")
-    if old is not None:
-        _KINDS.pop(old.reflected, None)
     _OPS[new.name] = new
-    _KINDS[new.name] = (new, None if new.arity != 2 else 1)
-    if new.arity == 2 and not new.commutative and 0 not in new.numbers_only:
-        _KINDS[new.reflected] = (new, 0)
     return new
 
 
@@ -390,15 +468,11 @@ def unregister(name: str) -> None:
     if old.builtin:
         raise ValueError(f"{name!r} is a built-in op; it cannot be removed")
     del _OPS[name]
-    for kind in (old.name, old.reflected):
-        if _KINDS.get(kind, (None,))[0] is old:
-            del _KINDS[kind]
 
 
-def lookup(kind: str) -> tuple[Op, int | None] | None:
-    """The op behind a node's ``op`` name, and where its plain-number operand stood (0 for
-    ``2 - x``, node kind ``rsub``; 1 for ``x - 2``); None for leaves and unknown names."""
-    return _KINDS.get(kind)
+def lookup(name: str) -> Op | None:
+    """The registered op of this name, or None (leaves have the op ``""``)."""
+    return _OPS.get(name)
 
 
 def get(name: str) -> Op:
@@ -416,7 +490,7 @@ def registered(builtin: bool | None = None) -> list[Op]:
 
 
 # ---------------------------------------------------------------------------------------------
-# The public door
+# The public door (the built-in ops are declared in `autograd.math`)
 
 
 @overload
@@ -451,39 +525,44 @@ def op(
 
         import math, autograd, autograd.math as amath
 
-        @autograd.op(derivative=lambda x, out: 1 - amath.exp(-out), formula="1 − e^(−out)")
+        @autograd.op(derivative=lambda x, out: 1 - amath.exp(-out))
         def softplus(x):
-            return math.log1p(math.exp(x))
+            return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
     - ``derivative(*inputs, out)`` returns ∂out/∂input: a number for one input, a tuple for
       several. Write it with operators and `autograd.math`, so that it also works on Values:
-      then ``grad(create_graph=True)`` and `hessian` differentiate it again. `backward()` and
-      forward mode (`autograd.jvp`) evaluate it on floats.
+      then ``grad(create_graph=True)`` and `hessian` differentiate it again, and the views print
+      it as a formula (``1 − e^(−out)``). `backward()` and forward mode (`autograd.jvp`)
+      evaluate it on floats.
     - ``name``: the op's name in every view (default: the function's name).
-    - ``formula``: the derivative as text, in the function's input names and ``out``
-      (one text per input), shown by `explain` and `backward_steps`.
+    - ``formula``: the derivative as text, in the function's input names and ``out`` (one text
+      per input). Only needed when the rule cannot be read on symbols (it calls `math`, or
+      branches on numbers in a way the views cannot follow); otherwise the rule itself is shown.
     - ``domain(*inputs)``: a reason why inputs are refused (``"needs x > 0"``) or None; asked
       only when the value is not finite.
     - ``smooth(*inputs)``: True where the op is smooth with a margin (opt-in for the
       hypothesis strategies of `autograd.testing`, which then also draw this op).
     - ``torch``: PyTorch's counterpart, for cross-checks: the name of a function of the
       ``torch`` module (``"nn.functional.softplus"``), or ``lambda torch, *inputs: ...``.
-      `autograd.testing`'s programs then run this op on tensors too.
 
     The result is called like the function: plain numbers give a float, a Value among the
     arguments gives a Value, a Dual (forward mode) a Dual. Running the definition again (a
-    notebook cell) replaces the op; the names of built-in ops are refused.
+    notebook cell) replaces the op for new nodes; nodes made before keep the old one. The names
+    of built-in ops are refused.
     """
 
     def wrap(f: Callable[..., float]) -> Op:
         made = Op(f, derivative, name=name, formula=formula, domain=domain, smooth=smooth,
                   torch=torch)
+        if made.arity == VARIADIC:
+            raise TypeError(f"op {made.name!r}: inputs must be plain positional parameters (a "
+                            "fixed number of numbers), not *args")
         return register(made, replace=True)
 
     return wrap if fn is None else wrap(fn)
 
 
-def define(derivative: Rule | None = None, **fields: Any) -> Callable[[Callable[..., float]], Op]:
+def define(derivative: Rule, **fields: Any) -> Callable[[Callable[..., float]], Op]:
     """The decorator the package's own ops are declared with (here and in `autograd.math`):
     `Op`'s every field, and the op marked built-in (its name then cannot be taken)."""
 
@@ -491,82 +570,3 @@ def define(derivative: Rule | None = None, **fields: Any) -> Callable[[Callable[
         return register(Op(f, derivative, builtin=True, **fields))
 
     return wrap
-
-
-# ---------------------------------------------------------------------------------------------
-# The operators and activations. Values follow IEEE 754 (never raise); `domain` says what is
-# refused. The functions of `math` are declared the same way in `autograd.math`.
-
-
-@define(lambda x, y, out: (1.0, 1.0), name="+", symbol="+", word="add", commutative=True,
-          formula=("1", "1"), torch="add")
-def add(x: float, y: float) -> float:
-    """x + y."""
-    return x + y
-
-
-@define(lambda x, y, out: (1.0, -1.0), name="-", symbol="-", word="sub",
-          formula=("1", "−1"), torch="sub")
-def sub(x: float, y: float) -> float:
-    """x - y."""
-    return x - y
-
-
-@define(lambda x, y, out: (y, x), name="*", symbol="*", word="mul", commutative=True,
-          formula=("y", "x"), torch="mul")
-def mul(x: float, y: float) -> float:
-    """x * y."""
-    return x * y
-
-
-def ieee_divide(x: float, y: float) -> float:
-    """x / y as IEEE 754 divides: ±inf or NaN where Python's ``/`` raises."""
-    if y != 0.0:
-        return x / y
-    if x != x or x == 0.0:
-        return nan
-    return math.copysign(inf, x) * math.copysign(1.0, y)
-
-
-@define(lambda x, y, out: (1 / y, -out / y), name="/", symbol="/", word="div",
-          formula=("1/y", "−x/y²"), torch="div",
-          domain=lambda x, y: pole("division by zero") if y == 0.0 else None,
-          smooth=lambda x, y: abs(y) >= DOMAIN_MARGIN, edges=[(1.0, 0.0), (0.0, 0.0)])
-def div(x: float, y: float) -> float:
-    """x / y."""
-    return ieee_divide(x, y)
-
-
-@define(lambda x, out: -1.0, symbol="-", formula="−1", torch="neg")
-def neg(x: float) -> float:
-    """-x."""
-    return -x
-
-
-@define(lambda x, out: 1.0 if x > 0 else 0.0, formula="1 if x > 0 else 0", torch="relu",
-          smooth=lambda x: abs(x) >= KINK_MARGIN, edges=[(0.0,)])
-def relu(x: float) -> float:
-    """max(0, x), NaN for NaN; its derivative at 0 is 0, as in PyTorch."""
-    return 0.0 if x <= 0.0 else x
-
-
-@define(lambda x, slope, out: (1.0 if x > 0 else slope, 0.0 if x > 0 else x),
-          formula=("1 if x > 0 else slope", "0 if x > 0 else x"), numbers_only=[1],
-          torch="nn.functional.leaky_relu", smooth=lambda x, slope: abs(x) >= KINK_MARGIN,
-          edges=[(0.0, 0.01)])
-def leaky_relu(x: float, slope: float = 0.01) -> float:
-    """x for x > 0, else slope * x; its derivative at 0 is the slope."""
-    return x if x > 0.0 else slope * x
-
-
-def _sigmoid(x: float) -> float:
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)  # x < 0 (or NaN): exp cannot overflow
-    return e / (1.0 + e)
-
-
-@define(lambda x, out: out * (1 - out), formula="σ(x)·(1 − σ(x))", torch="sigmoid")
-def sigmoid(x: float) -> float:
-    """1 / (1 + e ** -x), computed without overflow for any x."""
-    return _sigmoid(x)

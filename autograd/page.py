@@ -37,8 +37,9 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from .engine import Value, topological, walk
+from .core import Value
 from .files import write_atomic
+from .graph import topological, walk
 from .inspect import Step, backward_steps, explain, fmt
 from .viz import MAX_NODES, GraphTooLargeError, _drawing, draw
 
@@ -46,8 +47,8 @@ __all__ = ["EXPLAIN_UP_TO", "StepPage", "save_html", "show"]
 
 EXPLAIN_UP_TO = 200
 """The page carries `explain` for at most this many boxes: the labelled ones first (in the
-order backward visits them), then the unlabelled leaves. `explain(root, node)` in Python gives
-the others."""
+order backward visits them), then the unlabelled leaves (in the order the code used them).
+`explain(root, node)` in Python gives the others."""
 
 _MINUS_WIDTH = {"-": 0.6, ".": 0.5, "e": 1.0}  # rough glyph widths relative to a digit
 
@@ -241,7 +242,8 @@ def _explanations(root: Value, ids: Mapping[Value, str],
     """`explain(root, node)` and its paths for the boxes one can click (see EXPLAIN_UP_TO)."""
     order = topological(root)
     drawn = [v for v in order if v in ids]
-    wanted = [v for v in drawn if v.label] + [v for v in drawn if v.is_leaf and not v.label]
+    leaves = [v for v in reversed(drawn) if v.is_leaf and not v.label]  # in reading order
+    wanted = [v for v in drawn if v.label] + leaves
     chosen = wanted[:EXPLAIN_UP_TO]
     explained: dict[str, Any] = {}
     for target in chosen:

@@ -45,7 +45,6 @@ finite differences stay accurate.
 
 from __future__ import annotations
 
-import builtins
 import functools
 import math
 import numbers
@@ -57,8 +56,8 @@ from typing import Any, NamedTuple, TypeVar
 from hypothesis import reject
 from hypothesis import strategies as st
 
-from . import engine, ops
-from .engine import Value
+from . import fused, ops
+from .core import Value
 from .ops import DOMAIN_MARGIN, KINK_MARGIN
 from .ops import Op as RegistryOp
 
@@ -89,7 +88,7 @@ UNARY_OPS = tuple(o.name for o in _BUILTIN if o.arity == 1)
 BINARY_OPS = tuple(o.name for o in _BUILTIN if o.arity == 2)
 """The built-in ops of two inputs: Python's operators, and functions such as ``atan2``; two
 Values, or a Value and a plain number (``leaky_relu``'s slope is always a number)."""
-NARY_OPS = tuple(o.name for o in _BUILTIN if o.fused is not None)
+NARY_OPS = tuple(o.name for o in _BUILTIN if o.arity == ops.VARIADIC)
 """The engine's fused nodes: `autograd.sum`, `autograd.dot`, `autograd.logsumexp`."""
 OPS = UNARY_OPS + BINARY_OPS + NARY_OPS
 
@@ -114,9 +113,9 @@ _PYTHON: dict[tuple[str, int], Callable[..., Any]] = {
 
 def _registry_op(name: str) -> RegistryOp:
     found = ops.lookup(name)
-    if found is None or found[0].name != name:
+    if found is None:
         raise ValueError(f"unknown op {name!r}; choose from {OPS} or ops of your own")
-    return found[0]
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,10 +140,18 @@ class Op:
     weights: tuple[float, ...] = ()
 
     def operands(self, regs: Sequence[T]) -> list[Any]:
-        """The op's operands in call order: the registers, with the constant where it stands."""
+        """The op's operands in call order: the registers, with the constant where it stands
+        (and a dot's plain-number weights first)."""
+        if self.weights:
+            return [*self.weights, *regs]
         if self.const is None:
             return list(regs)
         return [self.const, *regs] if self.const_first else [*regs, self.const]
+
+    def positions(self, n: int) -> list[int]:
+        """Where the `n` registers stand among the operands."""
+        first = len(self.weights) + (self.const is not None and self.const_first)
+        return list(range(first, first + n))
 
     def format(self, names: Sequence[str]) -> str:
         """This instruction's right-hand side, for example ``2.5 - x0`` or ``exp(v3)``."""
@@ -221,25 +228,13 @@ class Expression(NamedTuple):
 
 
 def _float_rule(op: Op, xs: Sequence[float]) -> tuple[float, list[float]]:
-    """(value, local derivative per register of op.args) on plain floats."""
-    if op.name == "sum":
-        return functools.reduce(operator.add, xs, 0.0), [1.0] * len(xs)  # as engine.sum adds
-    if op.name == "dot":  # the same arithmetic as engine.dot
-        ws, vs, bias = _dot_parts(op, list(xs))
-        out = builtins.sum(map(operator.mul, ws, vs))
-        local = ([] if op.weights else list(vs)) + list(ws) + [1.0] * (bias is not None)
-        return (out if bias is None else out + bias), local
-    if op.name == "logsumexp":  # the same arithmetic as engine.logsumexp
-        m = max(xs)
-        out = m + math.log(builtins.sum([math.exp(x - m) for x in xs]))
-        return out, [math.exp(x - out) for x in xs]
+    """(value, local derivative per register of op.args) on plain floats: the registry's
+    value and its rule read on floats, for every op."""
     reg = _registry_op(op.name)
     args = op.operands(list(xs))
     out = reg.value(*args)
     partials = reg.partials(args, out)
-    if op.const is None:
-        return out, [float(d) for d in partials]
-    return out, [float(partials[1 if op.const_first else 0])]
+    return out, [float(partials[i]) for i in op.positions(len(xs))]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,12 +254,12 @@ def _values(op: Op, args: list[Any]) -> Any:
     """On Values: operators and methods where the user would write them (so the engine's hand-
     written fast paths run), the registry's op otherwise."""
     if op.name == "sum":
-        return engine.sum(args)
+        return fused.sum(args)
     if op.name == "dot":
         ws, xs, bias = _dot_parts(op, args)
-        return engine.dot(ws, xs, bias)
+        return fused.dot(ws, xs, bias)
     if op.name == "logsumexp":
-        return engine.logsumexp(args)
+        return fused.logsumexp(args)
     reg = _registry_op(op.name)
     operands = op.operands(args)
     python = _PYTHON.get((reg.symbol or "", reg.arity))
@@ -279,14 +274,6 @@ def _values(op: Op, args: list[Any]) -> Any:
 def _torch(op: Op, args: list[Any]) -> Any:
     import torch
 
-    if op.name == "sum":
-        return functools.reduce(operator.add, args)
-    if op.name == "dot":  # left to right, as engine.dot adds (on Python <= 3.11)
-        ws, xs, bias = _dot_parts(op, args)
-        out = functools.reduce(operator.add, map(operator.mul, ws, xs))
-        return out if bias is None else out + bias
-    if op.name == "logsumexp":
-        return torch.logsumexp(torch.stack(args), 0)
     reg = _registry_op(op.name)
     operands = op.operands(args)
     python = _PYTHON.get((reg.symbol or "", reg.arity))
@@ -304,8 +291,6 @@ def _torch(op: Op, args: list[Any]) -> Any:
 
 def _float_value(op: Op, xs: Sequence[float]) -> float:
     """The instruction's value on plain floats (IEEE: never raises for a registry op)."""
-    if op.name in NARY_OPS:
-        return _float_rule(op, xs)[0]
     return _registry_op(op.name).value(*op.operands(list(xs)))
 
 
@@ -498,8 +483,7 @@ class _Registers:
 
 
 def _known(name: str) -> bool:
-    found = ops.lookup(name)
-    return found is not None and found[0].name == name
+    return ops.lookup(name) is not None
 
 
 def _op_names(chosen: Iterable[str | RegistryOp] | None) -> tuple[str, ...]:

@@ -28,8 +28,9 @@ with warnings.catch_warnings():  # Jupyter without ipywidgets: tqdm falls back t
     from tqdm.auto import tqdm
 
 from . import nn
+from .core import Value
 from .data import batches
-from .engine import Value, no_grad
+from .modes import no_grad
 from .optim import Adam, LRScheduler, Optimizer
 
 __all__ = ["DivergedError", "EpochStats", "accuracy", "fit"]

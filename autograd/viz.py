@@ -60,10 +60,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from .engine import Value, backprop, topological, walk
+from .core import Value, topological_order
 from .files import check_target, write_atomic
-from .inspect import _Names
-from .ops import lookup
+from .graph import backprop, topological, walk
+from .names import Names, op_of
 from .text import printable
 
 if TYPE_CHECKING:
@@ -172,11 +172,11 @@ def op_text(v: Value) -> str:
 
 def _op_text(v: Value, number: Callable[[float], str]) -> str:
     """`op_text` with the plain number written by `number` (pictures: `_num`)."""
-    c = v.constant
-    found = lookup(v.op)
-    if c is None or found is None:
-        return v.op
-    op, position = found
+    op = op_of(v)
+    numbers = [(i, x) for i, x in enumerate(v.operands) if not isinstance(x, Value)]
+    if op is None or len(numbers) != 1 or len(v.operands) != 2:
+        return str(v.op)
+    position, c = numbers[0]
     if op.symbol is not None:
         return f"{number(c)} {op.symbol}" if position == 0 else f"{op.symbol} {number(c)}"
     slots = ["·", number(c)] if position == 1 else [number(c), "·"]
@@ -289,19 +289,8 @@ def _layer_calls(calls: Iterable[_Call]) -> list[_LayerCall]:
 def _reading_order(root: Value) -> list[Value]:
     """Every node `root` depends on, each once, operands before results and the operands of a
     node in their order (sample 1 before sample 2, x1 before x2): the order one reads the
-    computation in. (`topological` reversed takes the last operand first.)"""
-    out: list[Value] = []
-    seen: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:
-        v, done = stack.pop()
-        if done:
-            out.append(v)
-        elif v not in seen:
-            seen.add(v)
-            stack.append((v, True))
-            stack.extend((p, False) for p in reversed(v.parents) if p not in seen)
-    return out
+    computation in, `autograd.core.topological_order`."""
+    return topological_order(root)
 
 
 _Edge = tuple[Value, float | str]
@@ -832,7 +821,7 @@ def _add_boxes(graph: Any, boxes: list[Value], ids: dict[Value, str], plan: _Pla
     roles: set[str] = set()
     in_clusters: dict[tuple[int, int], list[tuple[str, dict[str, str]]]] = {}
     keys = _order_keys(plan)
-    names = _Names(root)
+    names = Names(root)
     for v in sorted(boxes, key=lambda v: keys.get(v, ())):  # stable: others keep their order
         short = cluster_of.get(v, (0, 0))[1] != 0  # inside a neuron's cluster: w1, b, z, out
         attrs = _box(v, plan, params, inputs, roles, short, names(v))

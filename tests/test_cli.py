@@ -40,7 +40,7 @@ def test_grad_explain(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "∂f/∂w = ∂f/∂(w*x + b) × ∂(w*x + b)/∂(w*x) × ∂(w*x)/∂w\n" \
            "      = 0.006648057 × 1 × 2\n      = 0.013296113" in out
-    assert "with ∂f/∂(w*x + b) = σ(w*x + b)·(1 − σ(w*x + b)) = 0.006648057\n" \
+    assert "with ∂f/∂(w*x + b) = f·(1 − f) = 0.006648057\n" \
            "     ∂(w*x)/∂w = x = 2" in out
 
 

@@ -134,12 +134,14 @@ def test_the_table_walk_is_backward_bit_for_bit(expr: Expression) -> None:
                for a, b in zip(runs[0], runs[2], strict=True))
 
 
-def test_a_step_through_left_half_way_leaves_the_leaves_alone() -> None:
+def test_a_step_through_left_half_way_is_stopped_by_a_backward_pass() -> None:
     x, w, h, out = chain()
     steps = backward_steps(out)
+    first = next(steps)
     next(steps)
-    next(steps)
-    assert (x.grad, w.grad) == (0.0, 0.0)  # written when the last step is done
+    assert x.grad == first.parents[1].after == 1.0  # every .grad says what the steps said
+    assert w.grad == 0.0  # not reached yet
+    x.grad = 0.0  # as zero_grad() would: the steps so far are undone by hand
     out.backward()
     _, plain_w, _, plain_out = chain()
     plain_out.backward()

@@ -60,7 +60,7 @@ def test_explain_w5_is_the_derivation_by_hand() -> None:
     assert "-0.147692493 × 0.209071673 × 0.595078474" in text
     assert text.splitlines()[2].endswith("= -0.018375022")
     # Each factor with its rule from the op registry, in the nodes' names.
-    assert "with ∂out_o1/∂l_o1 = σ(l_o1)·(1 − σ(l_o1)) = 0.209071673" in text
+    assert "with ∂out_o1/∂l_o1 = out_o1·(1 − out_o1) = 0.209071673" in text
     assert "     ∂l_o1/∂w5 = out_h1 = 0.595078474" in text
     assert fmt(e.value) == "-0.018375022"  # full precision: -0.01837502154...
     assert repr(e) == text
@@ -89,7 +89,7 @@ def test_explain_w1_sums_the_two_branches_first() -> None:
     assert "= (-0.007719579 + 0.025367174) × 0.240960084 × 0.1" in text
     assert "= 0.017647595 × 0.240960084 × 0.1" in text
     assert text.splitlines()[3].endswith("= 0.000425237")
-    assert "with ∂out_h1/∂l_h1 = σ(l_h1)·(1 − σ(l_h1)) = 0.240960084" in text
+    assert "with ∂out_h1/∂l_h1 = out_h1·(1 − out_h1) = 0.240960084" in text
     assert "     ∂l_h1/∂w1 = i1 = 0.1" in text
     assert "E_total → E_o1 → out_o1 → l_o1 → out_h1:  1 × -0.147692493 × 0.209071673 × 0.25 " \
            "= -0.007719579" in text
@@ -232,7 +232,7 @@ def test_a_step_never_hides_a_contribution() -> None:
     x = Value(1.0, "x")
     x.grad = 1.0
     y = x * 1e-12
-    step = next(backward_steps(y))
+    step = next(backward_steps(y, accumulate=True))
     assert "x.grad: 1 -> 1 (+ 1e-12)" in str(step)
 
 
@@ -321,7 +321,7 @@ def test_steps_of_the_worked_network() -> None:
     agrees(only.local, "0.209071672")
     assert only.contribution == only.local * step.grad and only.before == 0.0
     assert only.after == net.l_o1.grad
-    assert ("∂out_o1/∂l_o1 = σ(l_o1)·(1 − σ(l_o1)) = 0.209071673 × upstream -0.147692493 = "
+    assert ("∂out_o1/∂l_o1 = out_o1·(1 − out_o1) = 0.209071673 × upstream -0.147692493 = "
             "-0.030878317    l_o1.grad: 0 -> -0.030878317") in str(step)
     assert str(step).startswith(f"step {step.index}: out_o1 = sigmoid(l_o1)    grad -0.147692493")
     assert repr(step) == str(step)  # next(steps) in the REPL shows the block
@@ -334,7 +334,7 @@ def test_steps_end_where_backward_ends_and_in_its_order() -> None:
     net.E_total.backward()
     net.E_total.backward()  # leaves accumulate across passes
     other.E_total.backward()
-    steps = list(backward_steps(other.E_total))
+    steps = list(backward_steps(other.E_total, accumulate=True))  # adds, as backward() does
     for a, b in zip(walk(net.E_total), walk(other.E_total), strict=True):
         assert a.grad == b.grad
     assert len(steps) == 27 and [s.node for s in steps] == backward_order(other.E_total)
@@ -343,32 +343,32 @@ def test_steps_end_where_backward_ends_and_in_its_order() -> None:
 def test_leaf_root_accumulates_and_yields_nothing() -> None:
     x = Value(2.0)
     x.grad = 0.5
-    assert list(backward_steps(x, 2.0)) == []
+    with pytest.raises(ValueError, match="already holds gradients"):
+        backward_steps(x, 2.0)  # inspecting would change the numbers: refused
+    assert x.grad == 0.5
+    assert list(backward_steps(x, 2.0, accumulate=True)) == []
     assert x.grad == 2.5
     with pytest.raises(TypeError, match="backward_steps"):
         backward_steps(x, "1")  # type: ignore[arg-type]
 
 
-def test_zero_upstream_is_skipped_like_backward() -> None:
+def test_zero_upstream_times_an_infinite_derivative_is_nan_as_in_pytorch() -> None:
     def build() -> tuple[Value, Value]:
         x = Value(0.0)
-        return (x**0.5 - 1.0).relu(), x  # d sqrt / dx = inf at 0, but relu sends 0 upstream
+        return (x**0.5 - 1.0).relu(), x  # d sqrt / dx = inf at 0, and relu sends 0 upstream
 
     y, x = build()
     steps = list(backward_steps(y))
-    assert x.grad == 0.0 and any(s.skipped for s in steps)
-    assert "nothing flows" in str(next(s for s in steps if s.skipped))
+    assert math.isnan(x.grad) and any(s.skipped for s in steps)  # 0 × inf, never a silent 0
+    assert "× upstream 0 = nan" in str(steps[-1])
     y2, x2 = build()
     y2.backward()
-    assert x2.grad == 0.0
-    assert explain(y2, x2).value == 0.0
-    # detect_anomaly() watches what actually flows: nothing does here, in both walks alike
-    with detect_anomaly():
-        y3, x3 = build()
-        list(backward_steps(y3))
-        y4, x4 = build()
-        y4.backward()
-    assert x3.grad == x4.grad == 0.0
+    assert math.isnan(x2.grad)
+    assert math.isnan(explain(y2, x2).value)
+    # detect_anomaly() watches what flows: here the NaN does, in both walks alike
+    for run in (lambda y: list(backward_steps(y)), lambda y: y.backward()):
+        with detect_anomaly(), pytest.raises(autograd.AnomalyError, match=r"\*\*.*nan"):
+            run(build()[0])
     with detect_anomaly(), pytest.raises(autograd.AnomalyError, match=r"\*\*"):
         x5 = Value(0.0, "x5")
         list(backward_steps(x5**0.5 * 2.0))  # here the infinite local derivative does flow
@@ -516,5 +516,5 @@ def test_the_lecture_neurons_explanation_shows_its_labeled_intermediates() -> No
         assert [(c.start, c.end) for c in e.chain] == [(o, n), (n, s), (s, x1w1), (x1w1, w1)]
         text = str(e)
         assert "∂o/∂w1 = ∂o/∂n × ∂n/∂s × ∂s/∂x1w1 × ∂x1w1/∂w1" in text
-        assert "∂x1w1/∂w1 = x1 = 2" in text and "∂o/∂n = 1 − tanh²(n) = 0.5" in text
+        assert "∂x1w1/∂w1 = x1 = 2" in text and "∂o/∂n = 1 − o² = 0.5" in text
         assert e.value == pytest.approx(1.0, abs=1e-12)

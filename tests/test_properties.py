@@ -122,7 +122,7 @@ def test_expressions_keep_their_promises(expr: Expression) -> None:
         used.update(op.args)
         if op.name in ("sum", "dot"):
             continue
-        reg = ops.lookup(op.name)[0]  # type: ignore[index]
+        reg = ops.get(op.name)
         operands = op.operands([regs[i] for i in op.args])
         assert reg.smooth is None or reg.smooth(*operands)  # away from kinks and edges
         if op.name in ("abs", "relu", "leaky_relu"):

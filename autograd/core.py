@@ -1,0 +1,218 @@
+"""The engine in one page: `Value`, `apply`, `backward`. Read it beside micrograd's engine.py.
+
+A Value holds a number (``data``), the gradient of some output with respect to it (``grad``), a
+``label``, and how it was made: the ``op`` (a registry op from `autograd.math`, or ``""`` for a
+leaf), the op's ``operands`` (Values and plain numbers, in call order) and the op's local
+derivatives there, ``partials`` (∂data/∂operand, one per operand). `apply` computes both the
+value and the partials from the op's rule when the node is made, so the graph is the formula
+sheet the chain rule needs. `backward` orders the graph once and runs one loop: each node, once
+its gradient is complete, adds local derivative × its gradient into each operand's gradient.
+
+Around this page, never inside it: the modes (`autograd.modes`) see each new node through
+``MODE``; hooks and anomaly checks see each node of a backward pass through ``WATCHERS``; the
+operators are made fast by code generated from the same rules (`autograd.fast`); pickling,
+fused ops and the views live in modules of their own (see "Read the engine" in the docs).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
+from typing import Any, Protocol, Union
+
+from .operators import Arithmetic
+from .ops import Op, number
+
+__all__ = ["MODE", "WATCHERS", "Operand", "Value", "apply", "backward_pass", "topological_order"]
+
+Operand = Union["Value", float]
+"""What ops accept: a `Value`, or a real number (int, float, numpy scalar)."""
+
+
+class Value(Arithmetic):
+    """A number in a computation graph: its data, its gradient, and how it was made.
+
+    ``Value(2.0, label='w1')``. Operators (``+ - * / **``, ``-v``, ``abs``) and the methods
+    ``exp log sqrt tanh sigmoid relu leaky_relu sin cos`` apply registry ops and build the graph;
+    ``backward()`` fills ``.grad`` of every node it reaches. To look at the graph:
+    ``v.backward_steps()``, ``v.explain(w)``, ``v.tree()``, ``v.draw()``; ``v.register_hook(fn)``
+    watches a gradient (these are added by the modules that implement them).
+    """
+
+    __slots__ = ("data", "grad", "op", "operands", "partials", "label")
+
+    data: float  # the number
+    grad: float  # d output / d self, filled by backward()
+    op: str  # the registry op that made this Value (an Op, which is its name: "*"); "" for a leaf
+    operands: tuple[Operand, ...]  # the op's inputs, in call order; () for a leaf
+    partials: tuple[float, ...]  # d self / d operand, for each operand, computed when made
+    label: str  # a name for the views
+    owner: Any = None  # what a leaf belongs to: a weight's neuron (autograd.nn.Parameter)
+
+    def __init__(self, data: float, label: str = "") -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"Value: label must be a str, not {type(label).__name__}")
+        self.data = number(data, "Value", "data")
+        self.grad = 0.0
+        self.op = ""
+        self.operands = ()
+        self.partials = ()
+        self.label = label
+
+    @staticmethod
+    def __autograd_op__(op: Op, args: Sequence[Any]) -> Value:
+        """How a registry op applies to Values (`autograd.ops`): `apply`."""
+        return apply(op, *args)
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The Values among the operands (a reused one repeats); numbers have no gradient."""
+        return tuple(x for x in self.operands if isinstance(x, Value))
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """d self / d parent, for each of `parents`."""
+        pairs = zip(self.operands, self.partials, strict=True)
+        return tuple(d for x, d in pairs if isinstance(x, Value))
+
+    _prev = parents  # micrograd's names
+    _op = property(lambda self: str(self.op))
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for Values made by the user (or under `no_grad`): no operands."""
+        return not self.operands
+
+    @property
+    def constant(self) -> float | None:
+        """The plain number of a two-operand op with one Value (the 2 in ``x * 2``), else None."""
+        numbers = [x for x in self.operands if not isinstance(x, Value)]
+        return numbers[0] if len(self.operands) == 2 and len(numbers) == 1 else None
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label, cut from this graph."""
+        return Value(self.data, self.label)
+
+    def __repr__(self) -> str:
+        extra = f", label={self.label!r}" if self.label else ""
+        extra += f", op={str(self.op)!r}" if self.op else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{extra})"
+
+    def backward(self, grad: float = 1.0) -> None:
+        """Fill ``.grad`` of every Value this one depends on with d self / d that Value.
+
+        ``grad`` seeds d self / d self (PyTorch's ``gradient`` argument). Gradients of leaves
+        accumulate across calls, as in PyTorch: call ``zero_grad()`` between steps. A non-leaf's
+        ``.grad`` holds the result of the latest backward pass through it.
+        """
+        nodes = backward_pass(self, number(grad, "backward"))
+        for watch in WATCHERS:  # hooks and detect_anomaly() look at each node here
+            nodes = watch(nodes)
+        deque(nodes, maxlen=0)  # run the pass to its end
+
+    def _backward(self) -> None:
+        """The chain rule at one node (micrograd's name; its lecture calls it by hand:
+        ``o.grad = 1.0; o._backward()``): add local derivative × this node's grad into the grad
+        of each operand that is a Value."""
+        g, partials = self.grad, self.partials
+        if g == 0.0 and math.isfinite(sum(partials)):
+            return  # 0 × a finite number adds nothing (0 × inf would add NaN, so never skipped)
+        for i, x in enumerate(self.operands):
+            if isinstance(x, Value):
+                x.grad += partials[i] * g
+
+    # Methods added by the modules layered around this one (documented there):
+    register_hook: Callable[..., Any]  # autograd.hooks
+    hooks: tuple[Callable[[Any], Any], ...]  # autograd.hooks: the functions registered
+    zero_grad: Callable[[], None]  # autograd.graph: every .grad of the graph to 0
+
+
+class Mode(Protocol):
+    """A mode (`autograd.modes`: ``no_grad``, ``detect_anomaly``): it sees each new node."""
+
+    records: bool  # False under no_grad: no derivatives are computed, results are leaves
+
+    def __call__(self, v: Value) -> Value: ...
+
+
+MODE: ContextVar[Mode | None] = ContextVar("autograd_mode", default=None)
+"""The mode in force in this thread or task, or None."""
+
+WATCHERS: list[Callable[[Iterator[Value]], Iterator[Value]]] = []
+"""Functions that wrap each backward pass of `Value.backward` and see its nodes as they come
+(`autograd.hooks` for hooks, `autograd.modes` for ``detect_anomaly``)."""
+
+
+def apply(op: Op, *operands: Operand) -> Value:
+    """The registry op `op` applied to `operands` (at least one a Value): a new node with the
+    op's value and its local derivatives, both from the op's declaration."""
+    xs = [x.data if isinstance(x, Value) else number(x, op) for x in operands]
+    for i in op.numbers_only:
+        if isinstance(operands[i], Value):
+            raise TypeError(f"{op}: {op.params[i]} must be a plain number, not a Value")
+    out = op.evaluate(xs, operands)
+    if not math.isfinite(out):  # outside the domain: an error; an overflow: IEEE's inf
+        error = op.domain_error(xs, out, operands)
+        if error is not None:
+            raise error
+    mode = MODE.get()
+    partials = op.partials_at(xs, out, operands) if mode is None or mode.records else ()
+    if any(t is not float and not issubclass(t, Value) for t in set(map(type, operands))):
+        operands = tuple(x if isinstance(x, Value) else xs[i] for i, x in enumerate(operands))
+    return node(op, out, operands, partials)
+
+
+def node(op: Op, data: float, operands: tuple[Operand, ...], partials: tuple[float, ...]
+         ) -> Value:
+    """A new Value made by `op`; the mode in force (`MODE`) sees it first."""
+    v: Value = object.__new__(Value)
+    v.data = data
+    v.grad = 0.0
+    v.op = op
+    v.operands = operands
+    v.partials = partials
+    v.label = ""
+    mode = MODE.get()
+    return v if mode is None else mode(v)
+
+
+def topological_order(*roots: Value) -> list[Value]:
+    """Every Value the roots depend on, roots included, each once, after all of its operands:
+    the order the code computed them in. Iterative, so a graph a million nodes deep is fine."""
+    order: list[Value] = []
+    seen: set[Value] = set()
+    stack: list[Value | None] = list(reversed(roots))
+    push, pop = stack.append, stack.pop
+    while stack:
+        v = pop()
+        if v is None:  # the operands of the Value under this mark are all in order
+            order.append(pop())  # type: ignore[arg-type]
+        elif v not in seen:
+            seen.add(v)
+            push(v)
+            push(None)
+            for x in reversed(v.operands):  # the first operand on top: it is ordered first
+                if isinstance(x, Value) and x not in seen:
+                    push(x)
+    return order
+
+
+def backward_pass(root: Value, grad: float = 1.0) -> Iterator[Value]:
+    """The chain rule over the graph of `root`, one node at a time.
+
+    The gradient of every node with operands starts at 0 (it holds this pass's), the root's
+    gets `grad`; leaves keep what they hold and add to it, as in PyTorch. In reverse
+    topological order, each node is yielded once its gradient is complete (everything that
+    uses it has sent its share), then runs `Value._backward`: local derivative × its gradient
+    into each operand. `Value.backward` runs it to the end; `backward_steps` a step at a time.
+    """
+    order = topological_order(root)
+    for v in order:
+        if v.operands:
+            v.grad = 0.0
+    root.grad += grad
+    for v in reversed(order):
+        yield v
+        v._backward()
