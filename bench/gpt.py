@@ -7,8 +7,8 @@ lm_head, and softmax cross-entropy averaged over the positions of one name. Size
 n_embd 16, 4 heads, block 16, a vocabulary of 27 (a-z and the mark that starts and ends a name);
 4,192 parameters.
 
-`gpt_loss` is written once over a `Style`, which says how to write the few building blocks
-(sum, dot product, linear map, rmsnorm, softmax, the loss):
+`gpt_loss` is written once over a style, an object that says how to write the few building
+blocks (sum, dot product, linear map, rmsnorm, softmax, the loss):
 
 - `Generic`: nothing but ``+ - * / **``, ``exp``, ``log``, ``relu`` and the builtin ``sum`` (with
   a Value start), so that it runs unchanged on any scalar engine: this one, the microgpt-style
