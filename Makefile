@@ -98,9 +98,12 @@ hooks: setup
 svg: setup
 	$(CLI) svgs docs/img
 
+# The benchmarks (python -m bench; bench/README.md). Options go to the runner, e.g.
+# make bench BENCH_ARGS="--against ../autograd-old" (side by side with another checkout).
+BENCH_ARGS ?=
 bench: setup
 	$(PY) -m pip install --quiet -e '.[torch,bench]'
-	$(PY) bench/run.py
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf build dist site *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

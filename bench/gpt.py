@@ -1,4 +1,4 @@
-"""The GPT-in-scalars workload: microgpt's model, one training step on one name, on every engine.
+"""The GPT workload's model: microgpt's GPT, one training step on one name, on any scalar engine.
 
 The algorithm is microgpt's (February 2026), written here from its published description: a
 character-level GPT with token and position embeddings, rmsnorm, multi-head causal attention
@@ -7,8 +7,8 @@ lm_head, and softmax cross-entropy averaged over the positions of one name. Size
 n_embd 16, 4 heads, block 16, a vocabulary of 27 (a-z and the mark that starts and ends a name);
 4,192 parameters.
 
-`gpt_loss` is written once over a `Style`, which says how to write the few building blocks
-(sum, dot product, linear map, rmsnorm, softmax, the loss):
+`gpt_loss` is written once over a style, an object that says how to write the few building
+blocks (sum, dot product, linear map, rmsnorm, softmax, the loss):
 
 - `Generic`: nothing but ``+ - * / **``, ``exp``, ``log``, ``relu`` and the builtin ``sum`` (with
   a Value start), so that it runs unchanged on any scalar engine: this one, the microgpt-style
@@ -16,39 +16,23 @@ n_embd 16, 4 heads, block 16, a vocabulary of 27 (a-z and the mark that starts a
 - `Idiomatic`: this engine as its documentation recommends: `autograd.linear` and
   `autograd.dot` (one node per dot product), `autograd.sum`, `nn.softmax` and `nn.cross_entropy`.
 
-`variants` lists what can run here, `check_agreement` runs each once and compares the loss and
-every parameter's gradient (raises if any differs by more than 1e-9), and `step` makes the
-timed call: zero the gradients, forward over the name, backward. The optimizer update is not
-part of it (the same plain-float loop on every engine); `bench/run.py` reports it apart.
+A `Variant` is one engine (`bench.engines`) with one style. `step` makes the timed call: zero
+the gradients, forward over the name, backward (the optimizer update, the same plain-float loop
+on any engine, is not part of it). `check_agreement` runs each variant once and compares the
+loss and every parameter's gradient.
 """
 
 from __future__ import annotations
 
 import math
 import random
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent), str(HERE)]  # the working tree's autograd, and bench/ itself
-
-import microgpt_style  # noqa: E402
-
-import autograd  # noqa: E402
-from autograd import nn  # noqa: E402
-
-try:
-    import micrograd.engine
-except ImportError:  # pragma: no cover - depends on the environment
-    micrograd = None  # type: ignore[assignment]
-
-try:
-    import torch
-except ImportError:  # pragma: no cover - depends on the environment
-    torch = None  # type: ignore[assignment]
+import autograd
+from autograd import nn
+from bench.engines import Engine, data_of
 
 NAME = "jessica"  # the name of the timed step: 7 letters, 8 positions (the list's mean is 6.0)
 TOLERANCE = 1e-9
@@ -195,84 +179,20 @@ def logits(style: Generic, params: dict[str, Matrix], token: int, pos: int,
 
 
 # ---------------------------------------------------------------------------------------------
-# Engines and variants.
+# Variants, the step, and the agreement check.
 
 
-@dataclass
+@dataclass(frozen=True)
 class Variant:
-    """One engine and one style: how to make leaves, read numbers, and write the model."""
+    """One engine and one style."""
 
     name: str
-    leaf: Callable[[float], Any]
-    value: Callable[[Any], float]
-    grad: Callable[[Any], float]
-    clear: Any  # what a parameter's .grad is set to before a step (None for PyTorch)
+    engine: Engine
     style: Generic
 
     def params(self, weights: dict[str, list[list[float]]]) -> dict[str, Matrix]:
-        return {k: [[self.leaf(x) for x in row] for row in m] for k, m in weights.items()}
-
-
-def data_of(v: Any) -> float:
-    return float(v.data)
-
-
-def grad_of(v: Any) -> float:
-    return float(v.grad)
-
-
-def torch_leaf(x: float) -> Any:
-    return torch.tensor(x, dtype=torch.float64, requires_grad=True)
-
-
-def torch_value(t: Any) -> float:
-    return float(t.item())
-
-
-def torch_grad(t: Any) -> float:
-    return 0.0 if t.grad is None else float(t.grad)
-
-
-OURS_GENERIC = "autograd, generic ops"
-OURS_IDIOMATIC = "autograd, idiomatic (linear, dot, sum, cross_entropy)"
-REFERENCE = "microgpt-style engine"
-TORCH = "torch scalar, generic ops"
-
-
-def variants() -> tuple[list[Variant], list[str]]:
-    """The variants that can run here, and notes on those that cannot."""
-    found = [
-        Variant(OURS_GENERIC, autograd.Value, data_of, grad_of, 0.0, Generic(data_of)),
-        Variant(OURS_IDIOMATIC, autograd.Value, data_of, grad_of, 0.0, Idiomatic()),
-        Variant(REFERENCE, microgpt_style.Value, data_of, grad_of, 0.0, Generic(data_of)),
-    ]
-    notes = []
-    if torch is not None:
-        torch.set_num_threads(1)
-        found.append(Variant(TORCH, torch_leaf, torch_value, torch_grad, None,
-                             Generic(torch_value)))
-    else:
-        notes.append("PyTorch: not installed, not run.")
-    notes.append(micrograd_note())
-    return found, notes
-
-
-def micrograd_note() -> str:
-    """Why micrograd is not timed: run the generic model on it and report what happens."""
-    if micrograd is None:
-        return "micrograd: not installed, not run."
-    cfg = TINY
-    mg = Variant("micrograd", micrograd.engine.Value, data_of, grad_of, 0.0, Generic(data_of))
-    try:
-        gpt_loss(mg.style, mg.params(init_weights(cfg)), tokenize("ab"), cfg)
-    except AttributeError as e:
-        return (f"micrograd 0.1.0 cannot run the model: `{e}` (its Value has no exp and no "
-                "log, which softmax and the log-likelihood need).")
-    return "micrograd ran the model (a newer version?) but is not timed here."
-
-
-# ---------------------------------------------------------------------------------------------
-# The step, and the agreement check.
+        leaf = self.engine.leaf
+        return {k: [[leaf(x) for x in row] for row in m] for k, m in weights.items()}
 
 
 def flat(params: dict[str, Matrix]) -> list[tuple[str, Any]]:
@@ -285,11 +205,11 @@ def step(variant: Variant, params: dict[str, Matrix], tokens: list[int],
          cfg: Config) -> Callable[[], float]:
     """One timed call: zero the gradients, the loss over one name, backward; returns the loss."""
     leaves = [p for _, p in flat(params)]
-    style, clear, value = variant.style, variant.clear, variant.value
+    style, cleared, value = variant.style, variant.engine.cleared, variant.engine.value
 
     def run() -> float:
         for p in leaves:
-            p.grad = clear
+            p.grad = cleared
         loss = gpt_loss(style, params, tokens, cfg)
         loss.backward()
         return value(loss)
@@ -307,7 +227,7 @@ def check_agreement(found: list[Variant], weights: dict[str, list[list[float]]],
         params = v.params(weights)
         loss = step(v, params, tokens, cfg)()
         pairs = flat(params)
-        grads = [v.grad(p) for _, p in pairs]
+        grads = [v.engine.grad(p) for _, p in pairs]
         if k == 0:
             ref_loss, ref_grads, names = loss, grads, [n for n, _ in pairs]
             if not math.isfinite(loss) or not any(grads):
@@ -322,55 +242,17 @@ def check_agreement(found: list[Variant], weights: dict[str, list[list[float]]],
             raise AssertionError(f"GPT workload: {v.name} gives d loss / d {names[i]} = "
                                  f"{grads[i]!r}, {found[0].name} {ref_grads[i]!r}")
         worst = max(worst, abs(loss - ref_loss), diffs[i])
-    return (f"Agreement check (every run): the loss ({ref_loss:.6f}) and all {len(ref_grads):,} "
-            f"parameter gradients agree across the {len(found)} variants to {worst:.1e} "
-            f"(tolerance {TOLERANCE:g}).")
+    return (f"the loss ({ref_loss:.6f}) and all {len(ref_grads):,} parameter gradients agree "
+            f"across {', '.join(v.name for v in found)} to {worst:.1e} (tolerance {TOLERANCE:g})")
 
 
 def count_nodes(variant: Variant, weights: dict[str, list[list[float]]], tokens: list[int],
                 cfg: Config) -> int | None:
-    """The nodes that one step's graph adds: every node the loss depends on but the parameters
-    (leaves made for plain numbers included, as the microgpt-style engine makes them), or None
-    for PyTorch."""
-    params = variant.params(weights)
-    loss = gpt_loss(variant.style, params, tokens, cfg)
-    if isinstance(loss, autograd.Value):
-        nodes = autograd.walk(loss)
-    elif isinstance(loss, microgpt_style.Value):
-        nodes, seen = [loss], {loss}
-        for v in nodes:  # the list grows while we read it: a breadth-first walk
-            for c in v._children:
-                if c not in seen:
-                    seen.add(c)
-                    nodes.append(c)
-    else:
+    """The nodes one step's graph adds: every node the loss depends on but the parameters
+    (leaves made for plain numbers included), or None if the engine's graph cannot be walked."""
+    if variant.engine.walk is None:
         return None
+    params = variant.params(weights)
+    nodes = variant.engine.walk(gpt_loss(variant.style, params, tokens, cfg))
     leaves = {id(p) for _, p in flat(params)}
     return sum(1 for v in nodes if id(v) not in leaves)
-
-
-def adam_update(weights: dict[str, list[list[float]]]) -> Callable[[], None]:
-    """One `optim.Adam` step over the model's parameters on our engine (gradients all set)."""
-    from autograd import optim
-
-    leaves = [p for _, p in flat(Variant("adam", autograd.Value, data_of, grad_of, 0.0,
-                                         Idiomatic()).params(weights))]
-    for i, p in enumerate(leaves):
-        p.grad = 1e-3 * ((i % 7) - 3)
-    opt = optim.Adam(leaves, lr=1e-2, betas=(0.85, 0.99))
-    return opt.step
-
-
-if __name__ == "__main__":  # a quick look: python bench/gpt.py
-    import time
-
-    cfg = Config()
-    w = init_weights(cfg)
-    toks = tokenize(NAME)
-    vs, notes = variants()
-    print(check_agreement(vs, w, toks, cfg), *notes, sep="\n")
-    for v in vs:
-        run = step(v, v.params(w), toks, cfg)
-        t0 = time.process_time()
-        run()
-        print(f"{v.name}: {(time.process_time() - t0) * 1e3:.1f} ms")

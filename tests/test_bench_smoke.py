@@ -1,9 +1,11 @@
-"""Smoke test of the benchmark script: `bench/run.py --quick` runs to the end and writes its
-report; the GPT workload's engines agree at a tiny size. Timings are never asserted (they depend
-on the machine)."""
+"""Smoke test of the benchmarks (`python -m bench`) at tiny sizes: the runner runs to the end,
+writes its report where it is told and nowhere else, the goals table is complete, and every
+workload's cross-check agrees, and fails when a derivative is wrong. Timings are never asserted
+(they depend on the machine). micrograd and torch are used where installed, else left out."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
@@ -12,104 +14,101 @@ from typing import Any
 
 import pytest
 
-import autograd
+from bench import engines, gpt, microgpt_style, workloads
+from bench.engines import MICROGPT, MICROGRAD, OURS, TORCH
+from bench.goals import GOALS
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-
-import gpt  # noqa: E402  (bench/gpt.py)
+AVAILABLE = [e for e in (OURS, MICROGRAD, TORCH, MICROGPT) if engines.missing(e) is None]
 
 
-def test_quick_benchmark_writes_the_report(tmp_path: Path) -> None:
-    out = tmp_path / "results.md"
+def test_quick_run_writes_its_report_and_nothing_else(tmp_path: Path) -> None:
+    if importlib.util.find_spec("pyperf") is None:
+        pytest.skip("pyperf is not installed (pip install -e '.[bench]')")
+
+    untouched = {p: (p.read_bytes(), p.stat().st_mtime_ns)
+                 for p in (ROOT / "README.md", ROOT / "bench" / "results.md")}
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
-    report = out.read_text(encoding="utf-8")
-    for section in ("## 1. Generic graph", "## 2. Own MLP training step",
-                    "## 3. GPT training step", "## 4. Deep chain", "## 5. Wide sum",
-                    "## 6. Memory", "## Goals", "## Measurements"):
-        assert section in report
-    # Our engine has a row in every table, and the floor in every timed one.
-    assert report.count("| autograd |") == 3  # workload 1, the chain, the memory table
-    assert report.count("| plain floats") >= 3
-    # Every engine computed the same loss and gradients as the hand-written floor.
-    assert "Cross-check: every engine's loss and 337 parameter gradients match" in report
-    # The GPT variants agreed on the loss and every gradient; each has a row.
-    assert re.search(r"Agreement check \(every run\): the loss \([\d.]+\) and all 1,264 "
-                     r"parameter gradients agree across the \d variants", report)
-    for name in (gpt.OURS_GENERIC, gpt.OURS_IDIOMATIC, gpt.REFERENCE):
-        assert f"| {name} |" in report
-    # The seven goals are each reported as PASS, FAIL or SKIP.
-    goals = re.findall(r"^- \*\*(PASS|FAIL|SKIP)\*\* ", report, flags=re.MULTILINE)
-    assert len(goals) == 7
-    assert "GPT step, autograd, generic ops, at least 4x faster" in report
-    # Our memory per node is a plausible positive number of bytes.
-    row = re.search(r"^\| autograd \| ([\d,]+) \| ([\d,]+) \| ([\d,]+) \| ([\d,]+) \|",
-                    report, flags=re.MULTILINE)
-    assert row is not None
-    assert 0 < int(row.group(4).replace(",", "")) < 10_000
-    # What was printed is what was written.
-    assert "## Goals" in done.stdout
+        [sys.executable, "-m", "bench", "--quick", "--only", "mlp,widesum",
+         "--against", str(ROOT), "--build", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = (tmp_path / "bench-quick.md").read_text(encoding="utf-8")
+    assert report in done.stdout  # stdout carries the same report
+    for path, before in untouched.items():
+        assert (path.read_bytes(), path.stat().st_mtime_ns) == before, f"{path} was written"
+
+    # The goals table: one row per goal, each evaluated.
+    assert "| result | goal | measured | threshold |" in report
+    goals = {name.strip(): result for result, name in
+             re.findall(r"^\| (PASS|FAIL|SKIP)(?: \(quick\))? \| ([^|]+) \|", report,
+                        flags=re.MULTILINE)}
+    assert set(goals) == {g.name for g in GOALS}
+    assert goals["generic graph vs the old version"] == "SKIP"  # not in --only
+    assert goals["nn.MLP step vs the old version"] != "SKIP"  # --against was given
+    assert goals["memory per node (generic graph)"] != "SKIP"  # measured on every run
+
+    # The cross-checks ran on both sides, and the old-versus-new ratios are there.
+    for side in ("Check", "Check (old version)"):
+        assert f"{side}: after one step from the same weights, the loss and all 337" in report
+        assert f"{side}: both sums and all 10,000 gradients (1.0) match the floor" in report
+    assert re.search(r"^\| mlp/autograd nn.MLP \| [\d.]+ \| [\d.]+ \| [\d.]+ \|$", report,
+                     flags=re.MULTILINE)
+    per_node = re.search(r"^\| autograd \(new\) \| [\d,]+ \| [\d,]+ \| (\d+) \|$", report,
+                         flags=re.MULTILINE)
+    assert per_node is not None and 0 < int(per_node.group(1)) < 10_000
+    for engine in (MICROGRAD, TORCH):
+        if engine not in AVAILABLE:
+            assert f"- {engine}: not installed, skipped" in report
 
 
-# ---------------------------------------------------------------------------------------------
-# The GPT workload's agreement check, at a tiny size, in the test suite itself.
+def test_every_workload_check_agrees_at_tiny_sizes() -> None:
+    for key, w in workloads.WORKLOADS.items():
+        text = w.check(w.quick, AVAILABLE)
+        assert "match" in text or "agree" in text, key
+    assert set(workloads.memory(5, AVAILABLE)) == {e for e in AVAILABLE if e != TORCH}
 
 
-def test_gpt_variants_agree_on_loss_and_every_gradient() -> None:
-    cfg = gpt.Config(n_embd=4, n_head=2, block=4)
-    weights = gpt.init_weights(cfg, seed=3)
-    found, notes = gpt.variants()
-    names = [v.name for v in found]
-    assert names[:3] == [gpt.OURS_GENERIC, gpt.OURS_IDIOMATIC, gpt.REFERENCE]
-    text = gpt.check_agreement(found, weights, gpt.tokenize("abcdefg"), cfg)  # past the block
-    assert f"agree across the {len(found)} variants" in text
-    if gpt.micrograd is not None:
-        assert any("micrograd 0.1.0 cannot run the model" in n and "exp" in n for n in notes)
+def test_generic_check_catches_a_wrong_derivative(monkeypatch: pytest.MonkeyPatch) -> None:
+    def relu_with_slope_one(self: microgpt_style.Value) -> microgpt_style.Value:
+        return microgpt_style.Value(max(0.0, self.data), (self,), (1.0,))
+
+    monkeypatch.setattr(microgpt_style.Value, "relu", relu_with_slope_one)
+    wrong = engines.get(MICROGPT)
+    monkeypatch.setattr(engines, "get", lambda name: wrong)
+    with pytest.raises(AssertionError, match="generic graph, autograd: value"):
+        workloads.check_generic(10, [OURS])
 
 
-def test_gpt_agreement_check_catches_a_wrong_gradient() -> None:
-    cfg = gpt.Config(n_embd=4, n_head=2, block=4)
-    found, _ = gpt.variants()
-
-    class Wrong(gpt.Generic):  # rmsnorm without its epsilon: the loss moves a little
+def test_gpt_check_catches_a_wrong_gradient() -> None:
+    class NoEpsilon(gpt.Generic):  # rmsnorm without its epsilon: the loss moves a little
         def rmsnorm(self, x: Any) -> list[Any]:
             scale = (self.dot(x, x) / len(x)) ** -0.5
             return [xi * scale for xi in x]
 
-    wrong = gpt.Variant("wrong", autograd.Value, gpt.data_of, gpt.grad_of, 0.0, Wrong(gpt.data_of))
-    with pytest.raises(AssertionError, match="GPT workload: wrong gives"):
-        gpt.check_agreement([found[0], wrong], gpt.init_weights(cfg), gpt.tokenize("ab"), cfg)
-
-
-def test_gpt_graphs_on_our_engine() -> None:
     cfg = gpt.Config(n_embd=4, n_head=2, block=4)
-    weights = gpt.init_weights(cfg)
-    tokens = gpt.tokenize("abc")
-    generic, idiomatic = gpt.variants()[0][:2]
-    loss = gpt.gpt_loss(idiomatic.style, idiomatic.params(weights), tokens, cfg)
-    ops = {v.op for v in autograd.walk(loss)}
-    assert {"dot", "logsumexp", "sum", "exp", "relu", "**"} <= ops
-    assert "logsumexp" not in {v.op for v in autograd.walk(
-        gpt.gpt_loss(generic.style, generic.params(weights), tokens, cfg))}
+    ours = workloads.variant(workloads.GPT_GENERIC)
+    wrong = gpt.Variant("wrong", ours.engine, NoEpsilon(engines.data_of))
+    with pytest.raises(AssertionError, match="GPT workload: wrong gives"):
+        gpt.check_agreement([ours, wrong], gpt.init_weights(cfg), gpt.tokenize("ab"), cfg)
+
+
+def test_gpt_idiomatic_graph_is_smaller() -> None:
+    cfg = gpt.Config(n_embd=4, n_head=2, block=4)  # shorter than the name: past the block
+    weights, tokens = gpt.init_weights(cfg), gpt.tokenize(gpt.NAME)
+    generic, idiomatic = (workloads.variant(n) for n in (workloads.GPT_GENERIC,
+                                                         workloads.GPT_IDIOMATIC))
     n_generic = gpt.count_nodes(generic, weights, tokens, cfg)
     n_idiomatic = gpt.count_nodes(idiomatic, weights, tokens, cfg)
-    assert n_generic is not None and n_idiomatic is not None and n_idiomatic * 3 < n_generic
+    assert n_generic is not None and n_idiomatic is not None
+    assert n_idiomatic * 3 < n_generic
     with pytest.raises(ValueError, match="tokenize: 'Ab' is not"):
         gpt.tokenize("Ab")
 
 
-def test_nn_parts_prints_every_part() -> None:
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "nn_parts.py"), "4"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    assert lines[0].startswith("batch 4, median CPU time of 15 repeats")
-    for name in ("nn.MLP step (relu)", "nn.MLP step, no activation nodes", "plain-float floor",
-                 "collector off", "part: forward", "part: backward_order", "part: backward()"):
-        assert any(name in line and line.endswith("x the floor") for line in lines), name
+def test_a_missing_engine_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    assert engines.missing(MICROGRAD) == (
+        "micrograd: not installed, skipped (`pip install -e '.[bench]'`)")
+    assert engines.missing(TORCH) is not None
+    assert engines.missing(OURS) is None
