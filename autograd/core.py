@@ -1,17 +1,12 @@
 """The engine in one page: `Value`, `apply`, `backward`. Read it beside micrograd's engine.py.
 
-A Value holds a number (``data``), the gradient of some output with respect to it (``grad``), a
-``label``, and how it was made: the ``op`` (a registry op from `autograd.math`, or ``""`` for a
-leaf), the op's ``operands`` (Values and plain numbers, in call order) and the op's local
-derivatives there, ``partials`` (∂data/∂operand, one per operand). `apply` computes both the
-value and the partials from the op's rule when the node is made, so the graph is the formula
-sheet the chain rule needs. `backward` orders the graph once and runs one loop: each node, once
-its gradient is complete, adds local derivative × its gradient into each operand's gradient.
-
-Around this page, never inside it: the modes (`autograd.modes`) see each new node through
-``MODE``; hooks and anomaly checks see each node of a backward pass through ``WATCHERS``; the
-operators are made fast by code generated from the same rules (`autograd.fast`); pickling,
-fused ops and the views live in modules of their own (see "Read the engine" in the docs).
+A Value holds a number, its gradient, a label, and how it was made: the op (a registry op of
+`autograd.math`), its operands and its local derivatives there (``partials``), computed when the
+node is made, so that the graph is the formula sheet the chain rule needs. `Value.backward`
+orders the graph once and runs one loop. Around this page, never inside it: modes see each new
+node through ``MODE``, hooks and anomaly checks each node of a backward pass through
+``WATCHERS``; the operators run code generated from the same rules (`autograd.fast`). The
+docs' page "Read the engine" walks through this file.
 """
 
 from __future__ import annotations
@@ -27,25 +22,21 @@ from .ops import Op, number
 
 __all__ = ["MODE", "WATCHERS", "Operand", "Value", "apply", "backward_pass", "topological_order"]
 
-Operand = Union["Value", float]
-"""What ops accept: a `Value`, or a real number (int, float, numpy scalar)."""
+Operand = Union["Value", float]  # what ops accept: a Value, or a plain number
 
 
 class Value(Arithmetic):
-    """A number in a computation graph: its data, its gradient, and how it was made.
-
-    ``Value(2.0, label='w1')``. Operators (``+ - * / **``, ``-v``, ``abs``) and the methods
-    ``exp log sqrt tanh sigmoid relu leaky_relu sin cos`` apply registry ops and build the graph;
-    ``backward()`` fills ``.grad`` of every node it reaches. To look at the graph:
-    ``v.backward_steps()``, ``v.explain(w)``, ``v.tree()``, ``v.draw()``; ``v.register_hook(fn)``
-    watches a gradient (these are added by the modules that implement them).
+    """A number in a computation graph. ``Value(2.0, label='w1')``; the operators (``+ - * / **``,
+    ``-v``, ``abs(v)``) and ``exp log sqrt tanh sigmoid relu leaky_relu sin cos`` build the
+    graph, ``backward()`` fills ``.grad``. To look at it: ``v.backward_steps()``,
+    ``v.explain(w)``, ``v.tree()``, ``v.draw()``; also ``v.zero_grad()``, ``v.register_hook(fn)``.
     """
 
     __slots__ = ("data", "grad", "op", "operands", "partials", "label")
 
     data: float  # the number
     grad: float  # d output / d self, filled by backward()
-    op: str  # the registry op that made this Value (an Op, which is its name: "*"); "" for a leaf
+    op: str  # the registry Op that made this Value (an Op is its name: "*"); "" for a leaf
     operands: tuple[Operand, ...]  # the op's inputs, in call order; () for a leaf
     partials: tuple[float, ...]  # d self / d operand, for each operand, computed when made
     label: str  # a name for the views
@@ -63,7 +54,7 @@ class Value(Arithmetic):
 
     @staticmethod
     def __autograd_op__(op: Op, args: Sequence[Any]) -> Value:
-        """How a registry op applies to Values (`autograd.ops`): `apply`."""
+        """How a registry op applies to Values (see `autograd.ops`): `apply`."""
         return apply(op, *args)
 
     @property
@@ -113,50 +104,41 @@ class Value(Arithmetic):
         deque(nodes, maxlen=0)  # run the pass to its end
 
     def _backward(self) -> None:
-        """The chain rule at one node (micrograd's name; its lecture calls it by hand:
-        ``o.grad = 1.0; o._backward()``): add local derivative × this node's grad into the grad
-        of each operand that is a Value."""
+        """The chain rule at this node (micrograd's name; its lecture calls it by hand:
+        ``o.grad = 1.0; o._backward()``): local derivative × this node's gradient, added into
+        the gradient of each operand that is a Value."""
         g, partials = self.grad, self.partials
         if g == 0.0 and math.isfinite(sum(partials)):
-            return  # 0 × a finite number adds nothing (0 × inf would add NaN, so never skipped)
+            return  # 0 × a finite number adds nothing (0 × inf would add NaN: never skipped)
         for i, x in enumerate(self.operands):
             if isinstance(x, Value):
                 x.grad += partials[i] * g
 
-    # Methods added by the modules layered around this one (documented there):
-    register_hook: Callable[..., Any]  # autograd.hooks
-    hooks: tuple[Callable[[Any], Any], ...]  # autograd.hooks: the functions registered
-    zero_grad: Callable[[], None]  # autograd.graph: every .grad of the graph to 0
+    # Methods that the modules layered around this one add (documented there):
+    register_hook: Callable[..., Any]  # autograd.hooks; .hooks lists them
+    hooks: tuple[Callable[[Any], Any], ...]
+    zero_grad: Callable[[], None]  # autograd.graph
+    backward_steps: Callable[..., Any]  # autograd.steps
+    explain: Callable[..., Any]  # autograd.inspect; .tree() too
+    tree: Callable[..., str]
+    draw: Callable[..., Any]  # autograd.viz
 
 
-class Mode(Protocol):
-    """A mode (`autograd.modes`: ``no_grad``, ``detect_anomaly``): it sees each new node."""
-
+class Mode(Protocol):  # autograd.modes: no_grad, detect_anomaly, seeing each new node
     records: bool  # False under no_grad: no derivatives are computed, results are leaves
 
     def __call__(self, v: Value) -> Value: ...
 
 
-MODE: ContextVar[Mode | None] = ContextVar("autograd_mode", default=None)
-"""The mode in force in this thread or task, or None."""
-
-WATCHERS: list[Callable[[Iterator[Value]], Iterator[Value]]] = []
-"""Functions that wrap each backward pass of `Value.backward` and see its nodes as they come
-(`autograd.hooks` for hooks, `autograd.modes` for ``detect_anomaly``)."""
+MODE: ContextVar[Mode | None] = ContextVar("autograd_mode", default=None)  # per thread, task
+WATCHERS: list[Callable[[Iterator[Value]], Iterator[Value]]] = []  # see each backward pass
 
 
 def apply(op: Op, *operands: Operand) -> Value:
     """The registry op `op` applied to `operands` (at least one a Value): a new node with the
     op's value and its local derivatives, both from the op's declaration."""
     xs = [x.data if isinstance(x, Value) else number(x, op) for x in operands]
-    for i in op.numbers_only:
-        if isinstance(operands[i], Value):
-            raise TypeError(f"{op}: {op.params[i]} must be a plain number, not a Value")
-    out = op.evaluate(xs, operands)
-    if not math.isfinite(out):  # outside the domain: an error; an overflow: IEEE's inf
-        error = op.domain_error(xs, out, operands)
-        if error is not None:
-            raise error
+    out = op.evaluate(xs, operands)  # or the error naming the op and its operands
     mode = MODE.get()
     partials = op.partials_at(xs, out, operands) if mode is None or mode.records else ()
     if any(t is not float and not issubclass(t, Value) for t in set(map(type, operands))):
@@ -187,7 +169,7 @@ def topological_order(*roots: Value) -> list[Value]:
     push, pop = stack.append, stack.pop
     while stack:
         v = pop()
-        if v is None:  # the operands of the Value under this mark are all in order
+        if v is None:  # all the operands of the Value under this mark are in order
             order.append(pop())  # type: ignore[arg-type]
         elif v not in seen:
             seen.add(v)
@@ -205,8 +187,8 @@ def backward_pass(root: Value, grad: float = 1.0) -> Iterator[Value]:
     The gradient of every node with operands starts at 0 (it holds this pass's), the root's
     gets `grad`; leaves keep what they hold and add to it, as in PyTorch. In reverse
     topological order, each node is yielded once its gradient is complete (everything that
-    uses it has sent its share), then runs `Value._backward`: local derivative × its gradient
-    into each operand. `Value.backward` runs it to the end; `backward_steps` a step at a time.
+    uses it has sent its share), then runs `Value._backward`. `Value.backward` runs it to the
+    end; `backward_steps` one step at a time.
     """
     order = topological_order(root)
     for v in order:

@@ -178,13 +178,9 @@ class Op(str):
                     return apply(self, args)
         xs = [number(a, self.name) for a in args]
         out = self.evaluate(xs, args)
-        if not _isfinite(out):
-            error: Exception | None = self.domain_error(xs, out, args)
-            if error is None and self.overflow_error and all(map(_isfinite, xs)):  # as math does
-                error = OverflowError(f"{self.name}: the result is too large for a float "
-                                      f"at {self.at(args)}")
-            if error is not None:
-                raise error
+        if not _isfinite(out) and self.overflow_error and all(map(_isfinite, xs)):  # as math
+            raise OverflowError(f"{self.name}: the result is too large for a float at "
+                                f"{self.at(args)}")
         return out
 
     def complete(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -204,8 +200,14 @@ class Op(str):
                         f"({', '.join(self.params)}), not {len(args)}")
 
     def evaluate(self, xs: Sequence[float], args: Sequence[Any]) -> float:
-        """The value on the floats `xs` (`args`: the operands as given, for messages). An error
-        raised by a user's function is raised again naming the op and the operands."""
+        """The value at the floats `xs`, or the error that names the op and the operands
+        (`args`, as given): an operand that must be a plain number and is not, inputs outside
+        the domain (a `DomainError`), or a user's function that raised or returned no number.
+        An overflow, and NaN or infinity among the inputs, give IEEE's value."""
+        for i in self.numbers_only:
+            if not isinstance(args[i], (int, float)):
+                raise TypeError(f"{self.name}: {self.params[i]} must be a plain number, not a "
+                                f"{type(args[i]).__name__}")
         try:
             out = self.value(*xs)
         except (ArithmeticError, ValueError) as e:
@@ -215,6 +217,10 @@ class Op(str):
                             f"{e}") from None
         if type(out) is not float:
             out = _real(out, f"{self.name}: the function returned", self.at(args))
+        if not _isfinite(out):
+            error = self.domain_error(xs, out, args)
+            if error is not None:
+                raise error
         return out
 
     def domain_error(self, xs: Sequence[float], out: float,
