@@ -18,7 +18,7 @@ from contextvars import ContextVar
 from typing import Any, Protocol, Union
 
 from .operators import Arithmetic
-from .ops import Op, number
+from .ops import Op, evaluate, number, partials_at
 
 __all__ = ["MODE", "WATCHERS", "Operand", "Value", "apply", "backward_pass", "topological_order"]
 
@@ -138,9 +138,9 @@ def apply(op: Op, *operands: Operand) -> Value:
     """The registry op `op` applied to `operands` (at least one a Value): a new node with the
     op's value and its local derivatives, both from the op's declaration."""
     xs = [x.data if isinstance(x, Value) else number(x, op) for x in operands]
-    out = op.evaluate(xs, operands)  # or the error naming the op and its operands
+    out = evaluate(op, xs, operands)  # or the error naming the op and its operands
     mode = MODE.get()
-    partials = op.partials_at(xs, out, operands) if mode is None or mode.records else ()
+    partials = partials_at(op, xs, out, operands) if mode is None or mode.records else ()
     if any(t is not float and not issubclass(t, Value) for t in set(map(type, operands))):
         operands = tuple(x if isinstance(x, Value) else xs[i] for i, x in enumerate(operands))
     return node(op, out, operands, partials)

@@ -23,7 +23,7 @@ import os
 from . import codegen, symbolic
 from .core import Value, apply, node
 from .operators import Arithmetic
-from .ops import Op, number
+from .ops import Op, number, partials_at
 
 __all__ = ["install", "source"]
 
@@ -92,7 +92,7 @@ def _method_source(name: str, params: list[inspect.Parameter], call: symbolic.Ex
                      f"        {fallback}")
     read = symbolic.derivatives(op)
     if read is None:
-        partials = f"{key}.partials_at(({', '.join(floats)},), out)"
+        partials = f"partials_at({key}, ({', '.join(floats)},), out)"
     else:
         names = dict(zip(op.params, floats, strict=True))
         names["out"] = "out"
@@ -146,7 +146,8 @@ def install() -> list[str]:
         return []
     text, ops = _generate()
     scope = codegen.load(text, "Value's operators", {
-        "Value": Value, "apply": apply, "node": node, "number": number, "math": _math, **ops})
+        "Value": Value, "apply": apply, "node": node, "number": number, "math": _math,
+        "partials_at": partials_at, **ops})
     names = [n for n in scope if n in vars(Arithmetic)]
     for n in names:
         scope[n].__qualname__ = f"Value.{n}"

@@ -32,7 +32,7 @@ from typing import Any, Union
 
 from .core import Value
 from .operators import Arithmetic
-from .ops import Op, number
+from .ops import Op, complete, evaluate, number, partials_at
 
 __all__ = ["Dual", "apply"]
 
@@ -84,7 +84,7 @@ class Dual(Arithmetic):
 def apply(op: Op, args: Sequence[Any]) -> Dual:
     """Registry op `op` on `args`, at least one of them a Dual: the op's value on the primals,
     and the tangent Σ ∂out/∂input_i × tangent_i from the op's partial derivatives."""
-    args = op.complete(tuple(args))
+    args = complete(op, tuple(args))
     xs: list[float] = []
     tangents: list[float | None] = []  # None for a plain-number operand
     kind: type[Dual] | None = None  # the type of the first Dual: the result's
@@ -99,9 +99,9 @@ def apply(op: Op, args: Sequence[Any]) -> Dual:
         else:
             xs.append(number(a, op.name))
             tangents.append(None)
-    out = op.evaluate(xs, args)
+    out = evaluate(op, xs, args)
     tangent = 0.0
-    for d, t in zip(op.partials_at(xs, out, args), tangents, strict=True):
+    for d, t in zip(partials_at(op, xs, out, args), tangents, strict=True):
         if t is not None:
             tangent += d * t
     result: Dual = _new(kind or Dual)

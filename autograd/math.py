@@ -26,7 +26,8 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .ops import DOMAIN_MARGIN, KINK_MARGIN, define, ieee_divide, pole
+from .ieee import ieee_divide
+from .ops import DOMAIN_MARGIN, KINK_MARGIN, define, pole
 
 __all__ = [
     "acos", "asin", "atan", "atan2", "cos", "cosh", "e", "erf", "exp", "expm1", "fabs",

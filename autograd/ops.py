@@ -1,33 +1,17 @@
 """The op registry: every op declared once, as data; everything else reads it.
 
-An op is a function of plain numbers together with its local partial derivatives, written the
-way a calculus table writes them::
+An op is a function of plain numbers and its local partial derivatives, as a calculus table
+writes them (`autograd.math` declares the built-in ones): ``value`` on floats (IEEE 754, never
+raising for built-ins); ``derivative(*inputs, out)``, ∂out/∂input, written with operators and
+`autograd.math` so that the *same* rule reads four ways: on floats (what `Value.backward`
+multiplies), on Values (``grad(create_graph=True)``), on dual numbers (`autograd.jvp`) and on
+symbols (`autograd.symbolic`: the formula the views print, the code `autograd.compile` writes);
+``domain``, why inputs are refused; ``symbol``/``word`` for display; ``smooth``, ``edges``,
+``torch`` for the tests.
 
-    @op(derivative=lambda x, out: out * (1 - out))
-    def sigmoid(x):
-        ...
-
-- ``value``: the op on floats (the decorated function). The built-in ones follow IEEE 754 and
-  never raise: ``log(0)`` is ``-inf``, ``sqrt(-1)`` is NaN, ``exp(1000)`` is ``inf``.
-- ``derivative(*inputs, out)``: ∂out/∂input, one number for one input, a tuple for several. It
-  is written with operators and the ops of `autograd.math`, so the *same* rule can be read four
-  ways: on floats (the numbers `Value.backward` multiplies), on Values (``grad(create_graph=True)``
-  differentiates it again), on dual numbers (`autograd.jvp`) and on symbols (`autograd.symbolic`:
-  the formula the views print and the code `autograd.compile` writes).
-- ``domain(*inputs)``: why the inputs are outside the op's domain (a short text), or None; asked
-  only when the value is not finite, so it costs nothing on good inputs.
-- display: ``symbol`` for operators (``"*"``) and ``word`` for names of unlabeled nodes (``mul#3``).
-- testing: ``smooth(*inputs)`` says when the inputs are safely away from kinks and domain edges
-  (where finite differences work); ``edges`` lists points at those edges that the registry tests
-  check; ``torch`` names PyTorch's op for the cross-checks.
-
-An `Op` is a `str`: its name. ``v.op == "*"`` reads as micrograd's ``_op``, and the node still
-holds the op object it was made with (redefining an op later does not change old nodes).
-
-The registry knows nothing of Values. Calling an op with an argument that is not a number asks
-that argument's type to apply it, through the class attribute ``__autograd_op__(op, args)``:
-`Value` records a node (`autograd.core.apply`), a dual number carries a tangent, a symbol builds
-an expression. Plain numbers get the op's float value.
+An `Op` is a `str`, its name (``v.op == "*"`` as micrograd's ``_op``), and a node holds the op
+object it was made with. The registry knows nothing of Values: calling an op with an argument
+that is not a number asks that argument's type to apply it (``__autograd_op__(op, args)``).
 """
 
 from __future__ import annotations
@@ -38,22 +22,11 @@ from collections.abc import Callable, Sequence
 from inspect import Parameter, signature
 from typing import Any, overload
 
-__all__ = [
-    "DOMAIN_MARGIN",
-    "KINK_MARGIN",
-    "DomainError",
-    "Op",
-    "PoleError",
-    "define",
-    "get",
-    "ieee_divide",
-    "lookup",
-    "number",
-    "op",
-    "pole",
-    "registered",
-    "unregister",
-]
+from .ieee import IEEE
+
+__all__ = ["DOMAIN_MARGIN", "KINK_MARGIN", "DomainError", "Op", "PoleError", "complete", "define",
+           "evaluate", "get", "lookup", "number", "op", "partials_at", "pole", "registered",
+           "unregister"]
 
 inf, nan = math.inf, math.nan
 _isfinite = math.isfinite
@@ -71,9 +44,8 @@ class DomainError(ValueError):
 
 
 class PoleError(DomainError, ZeroDivisionError):
-    """Inputs at a pole, where the value is infinite: ``1 / 0``, ``0 ** -1``, ``log(0)``.
-
-    Both a `DomainError` and a `ZeroDivisionError`, as Python's own ``1 / 0`` is."""
+    """Inputs at a pole, where the value is infinite: ``1 / 0``, ``0 ** -1``, ``log(0)`` (a
+    `ZeroDivisionError` too, as Python's own ``1 / 0`` is)."""
 
     __module__ = "autograd"
 
@@ -89,13 +61,9 @@ VARIADIC = -1
 
 
 class Op(str):
-    """One op: its value on floats, its local derivatives, its domain, and how it is shown.
-
-    An Op is the string of its name, with the rule attached. Calling it applies it: on plain
-    numbers it returns a float (`math`'s number, with a clear error where `math` would raise);
-    with a `Value` among the arguments it returns a Value that records the op. Build ops with
-    the `op` decorator; the fields are read-only data.
-    """
+    """One op, the string of its name with its rule attached (read-only data; build one with
+    `op`). Called on plain numbers it gives a float (where `math` would raise, a clear error);
+    with a Value among the arguments, a Value that records the op."""
 
     value: Callable[..., float]
     derivative: Rule
@@ -131,24 +99,11 @@ class Op(str):
         builtin: bool = False,
         doc: str | None = None,
     ) -> Op:
-        if name is None:
-            name = getattr(value, "__name__", None)
-        if not isinstance(name, str) or not name or name == "<lambda>":
-            raise ValueError("op: give the op a name (name='...')")
-        if value is None or not callable(value):
-            raise TypeError(f"op {name!r}: the value must be a function of floats")
-        if derivative is None or not callable(derivative):
-            raise TypeError(f"op {name!r}: derivative must be a function "
-                            "(inputs..., out) -> partial derivative(s)")
+        name = _checked_name(name, value, derivative)
         self = super().__new__(cls, name)
-        self.value, self.derivative = value, derivative
-        self.params, self.defaults, self.arity = _signature(value, name)
-        texts = (formula,) if formula is None or isinstance(formula, str) else tuple(formula)
-        if formula is None:
-            texts = (None,) * max(self.arity, 1)
-        if self.arity != VARIADIC and len(texts) != self.arity:
-            raise ValueError(f"op {name!r}: {self.arity} input(s) but {len(texts)} formula(s)")
-        self.formula = texts
+        self.value, self.derivative = value, derivative  # type: ignore[assignment]
+        self.params, self.defaults, self.arity = _signature(self.value, name)
+        self.formula = _formulas(formula, self.arity, name)
         self.domain = domain
         self.symbol = symbol
         self.word = word or name
@@ -169,7 +124,7 @@ class Op(str):
     # -- calling -------------------------------------------------------------------------------
 
     def __call__(self, *args: Any) -> Any:
-        args = self.complete(args)
+        args = complete(self, args)
         for a in args:
             kind = type(a)
             if kind is not float and kind is not int:
@@ -177,61 +132,11 @@ class Op(str):
                 if apply is not None:
                     return apply(self, args)
         xs = [number(a, self.name) for a in args]
-        out = self.evaluate(xs, args)
+        out = evaluate(self, xs, args)
         if not _isfinite(out) and self.overflow_error and all(map(_isfinite, xs)):  # as math
             raise OverflowError(f"{self.name}: the result is too large for a float at "
                                 f"{self.at(args)}")
         return out
-
-    def complete(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
-        """The arguments with trailing defaults filled in, or a TypeError naming the op."""
-        if self.arity == VARIADIC:
-            if not args:
-                raise TypeError(f"{self.name}() takes at least one argument")
-            return args
-        missing = self.arity - len(args)
-        if missing == 0:
-            return args
-        if 0 < missing <= len(self.defaults):
-            return args + self.defaults[len(self.defaults) - missing:]
-        least = self.arity - len(self.defaults)
-        wanted = str(self.arity) if least == self.arity else f"{least} to {self.arity}"
-        raise TypeError(f"{self.name}() takes {wanted} argument(s) "
-                        f"({', '.join(self.params)}), not {len(args)}")
-
-    def evaluate(self, xs: Sequence[float], args: Sequence[Any]) -> float:
-        """The value at the floats `xs`, or the error that names the op and the operands
-        (`args`, as given): an operand that must be a plain number and is not, inputs outside
-        the domain (a `DomainError`), or a user's function that raised or returned no number.
-        An overflow, and NaN or infinity among the inputs, give IEEE's value."""
-        for i in self.numbers_only:
-            if not isinstance(args[i], (int, float)):
-                raise TypeError(f"{self.name}: {self.params[i]} must be a plain number, not a "
-                                f"{type(args[i]).__name__}")
-        try:
-            out = self.value(*xs)
-        except (ArithmeticError, ValueError) as e:
-            raise type(e)(f"{self.name}: {e} for {self.at(args)}") from None
-        except TypeError as e:
-            raise TypeError(f"{self.name}: its function failed for {self.at(args)}: "
-                            f"{e}") from None
-        if type(out) is not float:
-            out = _real(out, f"{self.name}: the function returned", self.at(args))
-        if not _isfinite(out):
-            error = self.domain_error(xs, out, args)
-            if error is not None:
-                raise error
-        return out
-
-    def domain_error(self, xs: Sequence[float], out: float,
-                     args: Sequence[Any]) -> DomainError | None:
-        """The error for inputs outside the domain (the value `out` is not finite), or None
-        when they are inside it (an overflow, or a NaN or infinity among the inputs)."""
-        reason = self.domain(*xs) if self.domain is not None else None
-        if reason is None:
-            return None
-        kind = PoleError if out in (inf, -inf) or isinstance(reason, pole) else DomainError
-        return kind(f"{self.name}: undefined for {self.at(args)}; {reason}")
 
     def at(self, args: Sequence[Any]) -> str:
         """The operands for messages: ``-8.0 ('b') ** 0.5`` for an operator, ``x=-1.0 ('x')``
@@ -272,34 +177,6 @@ class Op(str):
                             f"for {n} input(s)")
         return d
 
-    def partials_at(self, xs: Sequence[float], out: float,
-                    operands: Sequence[Any] | None = None) -> tuple[float, ...]:
-        """The rule read on floats: one float per input. Where Python's float arithmetic
-        raises at a domain edge (``0.5 / 0.0`` for sqrt at 0) the rule is read on IEEE floats
-        instead (``inf``, as PyTorch gives). A NaN derivative at finite inputs, with respect to
-        an operand that is not a plain number (a Value, a Dual), is an undefined derivative:
-        a `DomainError` naming the op and the point."""
-        try:
-            local = self.partials(xs, out)
-        except (ArithmeticError, ValueError):
-            local = self.partials([IEEE(x) for x in xs], IEEE(out))
-        if set(map(type, local)) != {float}:
-            local = tuple([self._as_float(d, xs) for d in local])
-        total = sum(local)
-        if total != total:  # a NaN among them (or infinities of both signs): look closer
-            for i, d in enumerate(local):
-                number_given = operands is not None and isinstance(operands[i], (int, float))
-                if d != d and not number_given and all(map(_isfinite, xs)):
-                    raise DomainError(f"{self.name}: the derivative with respect to "
-                                      f"{self.param(i)} is undefined at "
-                                      f"{self.at(xs if operands is None else operands)}")
-        return local
-
-    def _as_float(self, d: Any, xs: Sequence[float]) -> float:
-        if isinstance(d, IEEE):
-            return float(d)
-        return _real(d, f"{self.name}: the derivative rule gave", self.at(xs))
-
     def param(self, i: int) -> str:
         """The name of input i (``x_3`` for the inputs of a variadic op)."""
         return self.params[i] if self.arity != VARIADIC else f"x_{i + 1}"
@@ -320,11 +197,112 @@ class Op(str):
     def __reduce__(self) -> tuple[Any, ...]:  # pickled by name, found again in the registry
         return (get, (self.name,))
 
-    def __copy__(self) -> Op:
+    def __copy__(self) -> Op:  # one object per definition: a node keeps the op it was made with
         return self
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Op:
-        return self
+    __deepcopy__ = lambda self, memo: self  # noqa: E731
+
+
+def _checked_name(name: str | None, value: Any, derivative: Any) -> str:
+    """The op's name (given, or its function's), once the value and rule are functions."""
+    if name is None:
+        name = getattr(value, "__name__", None)
+    if not isinstance(name, str) or not name or name == "<lambda>":
+        raise ValueError("op: give the op a name (name='...')")
+    if value is None or not callable(value):
+        raise TypeError(f"op {name!r}: the value must be a function of floats")
+    if derivative is None or not callable(derivative):
+        raise TypeError(f"op {name!r}: derivative must be a function "
+                        "(inputs..., out) -> partial derivative(s)")
+    return name
+
+
+def _formulas(formula: str | Sequence[str | None] | None, arity: int,
+              name: str) -> tuple[str | None, ...]:
+    """The ``formula=`` texts, one per input (None where none is given)."""
+    if formula is None:
+        return (None,) * max(arity, 1)
+    texts = (formula,) if isinstance(formula, str) else tuple(formula)
+    if arity != VARIADIC and len(texts) != arity:
+        raise ValueError(f"op {name!r}: {arity} input(s) but {len(texts)} formula(s)")
+    return texts
+
+
+def complete(op: Op, args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The arguments with trailing defaults filled in, or a TypeError naming the op."""
+    if op.arity == VARIADIC:
+        if not args:
+            raise TypeError(f"{op.name}() takes at least one argument")
+        return args
+    missing = op.arity - len(args)
+    if missing == 0:
+        return args
+    if 0 < missing <= len(op.defaults):
+        return args + op.defaults[len(op.defaults) - missing:]
+    least = op.arity - len(op.defaults)
+    wanted = str(op.arity) if least == op.arity else f"{least} to {op.arity}"
+    raise TypeError(f"{op.name}() takes {wanted} argument(s) "
+                    f"({', '.join(op.params)}), not {len(args)}")
+
+
+def evaluate(op: Op, xs: Sequence[float], args: Sequence[Any]) -> float:
+    """The value at the floats `xs`, or the error that names the op and the operands
+    (`args`, as given): an operand that must be a plain number and is not, inputs outside
+    the domain (a `DomainError`), or a user's function that raised or returned no number.
+    An overflow, and NaN or infinity among the inputs, give IEEE's value."""
+    for i in op.numbers_only:
+        if not isinstance(args[i], (int, float)):
+            raise TypeError(f"{op.name}: {op.params[i]} must be a plain number, not a "
+                            f"{type(args[i]).__name__}")
+    try:
+        out = op.value(*xs)
+    except (ArithmeticError, ValueError) as e:
+        raise type(e)(f"{op.name}: {e} for {op.at(args)}") from None
+    except TypeError as e:
+        raise TypeError(f"{op.name}: its function failed for {op.at(args)}: "
+                        f"{e}") from None
+    if type(out) is not float:
+        out = _real(out, f"{op.name}: the function returned", op.at(args))
+    if not _isfinite(out):
+        error = domain_error(op, xs, out, args)
+        if error is not None:
+            raise error
+    return out
+
+
+def domain_error(op: Op, xs: Sequence[float], out: float,
+                 args: Sequence[Any]) -> DomainError | None:
+    """The error for inputs outside the domain (the value `out` is not finite), or None
+    when they are inside it (an overflow, or a NaN or infinity among the inputs)."""
+    reason = op.domain(*xs) if op.domain is not None else None
+    if reason is None:
+        return None
+    kind = PoleError if out in (inf, -inf) or isinstance(reason, pole) else DomainError
+    return kind(f"{op.name}: undefined for {op.at(args)}; {reason}")
+
+
+def partials_at(op: Op, xs: Sequence[float], out: float,
+                operands: Sequence[Any] | None = None) -> tuple[float, ...]:
+    """The op's rule read on floats: one float per input. Where Python's float arithmetic
+    raises at a domain edge (``0.5 / 0.0`` for sqrt at 0), the rule is read on `IEEE` floats
+    instead (``inf``, as PyTorch gives). A NaN derivative at finite inputs, with respect to an
+    operand that is not a plain number (a Value, a Dual), is an undefined derivative: a
+    `DomainError` naming the op and the point."""
+    try:
+        local = op.partials(xs, out)
+    except (ArithmeticError, ValueError):
+        local = op.partials([IEEE(x) for x in xs], IEEE(out))
+    if set(map(type, local)) != {float}:
+        local = tuple([float(d) if isinstance(d, IEEE) else
+                       _real(d, f"{op.name}: the derivative rule gave", op.at(xs))
+                       for d in local])
+    if sum(local) != sum(local):  # a NaN among them (or infinities of both signs): look closer
+        for i, d in enumerate(local):
+            number_given = operands is not None and isinstance(operands[i], (int, float))
+            if d != d and not number_given and all(map(_isfinite, xs)):
+                raise DomainError(f"{op.name}: the derivative with respect to {op.param(i)} is "
+                                  f"undefined at {op.at(xs if operands is None else operands)}")
+    return local
 
 
 def _real(x: Any, what: str, where: str) -> float:
@@ -394,60 +372,6 @@ def _operand(a: Any) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# IEEE floats: how a rule is read at a domain edge, where Python's float arithmetic raises.
-
-
-class IEEE(float):
-    """A float whose arithmetic gives IEEE 754's results where Python's raises: ``x / 0`` is
-    ±inf or NaN, ``0 ** -1`` is inf. Registry ops applied to it give their IEEE values. Rules
-    are read on these only where reading them on plain floats raised (``sqrt'(0) = 0.5 / 0``)."""
-
-    @staticmethod
-    def __autograd_op__(op: Op, args: Sequence[Any]) -> IEEE:
-        return IEEE(op.value(*[float(a) for a in args]))
-
-    def __add__(self, other: float) -> IEEE:
-        return IEEE(float(self) + other)
-
-    __radd__ = __add__
-
-    def __sub__(self, other: float) -> IEEE:
-        return IEEE(float(self) - other)
-
-    def __rsub__(self, other: float) -> IEEE:
-        return IEEE(other - float(self))
-
-    def __mul__(self, other: float) -> IEEE:
-        return IEEE(float(self) * other)
-
-    __rmul__ = __mul__
-
-    def __truediv__(self, other: float) -> IEEE:
-        return IEEE(ieee_divide(float(self), float(other)))
-
-    def __rtruediv__(self, other: float) -> IEEE:
-        return IEEE(ieee_divide(float(other), float(self)))
-
-    def __pow__(self, other: float) -> IEEE:  # type: ignore[override]
-        return IEEE(get("**").value(float(self), float(other)))
-
-    def __rpow__(self, other: float) -> IEEE:  # type: ignore[override]
-        return IEEE(get("**").value(float(other), float(self)))
-
-    def __neg__(self) -> IEEE:
-        return IEEE(-float(self))
-
-
-def ieee_divide(x: float, y: float) -> float:
-    """x / y as IEEE 754 divides: ±inf or NaN where Python's ``/`` raises."""
-    if y != 0.0:
-        return x / y
-    if x != x or x == 0.0:
-        return nan
-    return math.copysign(inf, x) * math.copysign(1.0, y)
-
-
-# ---------------------------------------------------------------------------------------------
 # The registry
 
 
@@ -499,32 +423,26 @@ def registered(builtin: bool | None = None) -> list[Op]:
 # The public door (the built-in ops are declared in `autograd.math`)
 
 
+Formula = str | Sequence[str | None] | None
+Domain = Callable[..., str | None] | None
+Torch = str | Callable[..., Any] | None
+
+
 @overload
 def op(fn: Callable[..., float], *, derivative: Rule, name: str | None = None,
-       formula: str | Sequence[str | None] | None = None,
-       domain: Callable[..., str | None] | None = None,
-       smooth: Callable[..., bool] | None = None,
-       torch: str | Callable[..., Any] | None = None) -> Op: ...
+       formula: Formula = None, domain: Domain = None, smooth: Callable[..., bool] | None = None,
+       torch: Torch = None) -> Op: ...
 
 
 @overload
-def op(fn: None = None, *, derivative: Rule, name: str | None = None,
-       formula: str | Sequence[str | None] | None = None,
-       domain: Callable[..., str | None] | None = None,
-       smooth: Callable[..., bool] | None = None,
-       torch: str | Callable[..., Any] | None = None) -> Callable[[Callable[..., float]], Op]: ...
+def op(fn: None = None, *, derivative: Rule, name: str | None = None, formula: Formula = None,
+       domain: Domain = None, smooth: Callable[..., bool] | None = None,
+       torch: Torch = None) -> Callable[[Callable[..., float]], Op]: ...
 
 
-def op(
-    fn: Callable[..., float] | None = None,
-    *,
-    derivative: Rule,
-    name: str | None = None,
-    formula: str | Sequence[str | None] | None = None,
-    domain: Callable[..., str | None] | None = None,
-    smooth: Callable[..., bool] | None = None,
-    torch: str | Callable[..., Any] | None = None,
-) -> Op | Callable[[Callable[..., float]], Op]:
+def op(fn: Callable[..., float] | None = None, *, derivative: Rule, name: str | None = None,
+       formula: Formula = None, domain: Domain = None, smooth: Callable[..., bool] | None = None,
+       torch: Torch = None) -> Op | Callable[[Callable[..., float]], Op]:
     """Define an op by its value on floats and its derivative; use it on Values and numbers.
 
     ::
