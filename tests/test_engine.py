@@ -8,10 +8,12 @@ import math
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 import pytest
 
+import autograd
 from autograd import Value, backward_order, detect_anomaly, dot, is_grad_enabled, no_grad, walk
 from autograd import sum as vsum
 from autograd.examples import TwoLayerSigmoid
@@ -643,3 +645,35 @@ def test_no_recursion_in_backward_order_walk_zero_grad() -> None:
             chain.backward()
     assert chain.data == 0.5 and x.grad == 1.0
     assert len(order) == 10_000 and len(nodes) == 10_001
+
+
+# ---------------------------------------------------------------------------------------------
+# No silent zero: 0 × inf in the backward pass is NaN, as in PyTorch and IEEE 754
+
+
+def test_zero_times_an_infinite_local_derivative_is_nan() -> None:
+    x = Value(1000.0)
+    y = (x.exp() + 1).log()  # exp overflows: d log / d (e^x + 1) = 0, d e^x / dx = inf
+    y.backward()
+    assert math.isnan(x.grad)
+    t = Value(1e-320)
+    z = 1 / (1 / t)  # 1 / 1e-320 overflows to inf
+    z.backward()
+    assert math.isnan(t.grad)
+
+
+def test_a_zero_gradient_is_skipped_only_where_nothing_would_change() -> None:
+    """The backward loop skips a node whose gradient is 0 only when all its local derivatives
+    are finite (0 × a finite number adds 0): every gradient equals the unskipped sum."""
+    x, w = Value(-2.0, "x"), Value(0.5, "w")
+    h = (x * w).relu()  # relu at a negative number: its gradient is 0
+    out = h * 3.0 + w
+    out.backward()
+    assert (x.grad, w.grad) == (0.0, 1.0)
+    steps = list(backward_steps_of(out))
+    assert any(s.grad == 0.0 for s in steps)  # the zero node is still a step: nothing hidden
+
+
+def backward_steps_of(root: Value) -> list[Any]:
+    root.zero_grad()
+    return list(autograd.backward_steps(root))
