@@ -9,6 +9,7 @@ from . import copying, fast, hooks, math, ops  # noqa: F401,I001 - they attach t
 from .core import Value
 from .forward import Dual
 from .functional import derivative, grad, gradient, hessian, jacobian, jvp, vjp
+from .compile import compile
 from .fused import dot, linear, logsumexp, sum
 from .gradcheck import GradcheckError, gradcheck
 from .graph import backprop, backward_order, topological, walk
@@ -38,6 +39,7 @@ __all__ = [
     "backprop",
     "backward_order",
     "backward_steps",
+    "compile",
     "derivative",
     "detect_anomaly",
     "dot",

@@ -151,6 +151,7 @@ def install() -> list[str]:
     names = [n for n in scope if n in vars(Arithmetic)]
     for n in names:
         scope[n].__qualname__ = f"Value.{n}"
+        scope[n].__module__ = Value.__module__  # pickled as autograd.core.Value.<name>
         scope[n].__doc__ = getattr(Arithmetic, n).__doc__
         setattr(Value, n, scope[n])
     return names

@@ -15,14 +15,19 @@ operators, so ``np.array([1.0]) * v`` is refused as ``v * np.array([1.0])`` is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from . import math as m
 from .ops import number
 
-__all__ = ["Arithmetic"]
+__all__ = ["COMPARISONS", "Arithmetic"]
 
 T = TypeVar("T", bound="Arithmetic")
+
+COMPARISONS: list[Callable[[Any, str, Any, bool], None]] = []
+"""Functions told of each comparison of numbers of this kind and its outcome, ``(a, "<", b,
+True)``: `autograd.compile` guards the branches of a trace with them."""
 
 
 class Arithmetic:
@@ -113,16 +118,16 @@ class Arithmetic:
     # -- comparisons and conversions -------------------------------------------------------------
 
     def __lt__(self, other: Any) -> bool:
-        return self._number() < _number_of(other, "<")
+        return _told(self, "<", other, self._number() < _number_of(other, "<"))
 
     def __le__(self, other: Any) -> bool:
-        return self._number() <= _number_of(other, "<=")
+        return _told(self, "<=", other, self._number() <= _number_of(other, "<="))
 
     def __gt__(self, other: Any) -> bool:
-        return self._number() > _number_of(other, ">")
+        return _told(self, ">", other, self._number() > _number_of(other, ">"))
 
     def __ge__(self, other: Any) -> bool:
-        return self._number() >= _number_of(other, ">=")
+        return _told(self, ">=", other, self._number() >= _number_of(other, ">="))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (int, float)):
@@ -162,6 +167,12 @@ class Arithmetic:
         return format(self._number(), spec) if spec else repr(self)
 
     __array_ufunc__ = None  # NumPy defers to these operators instead of making object arrays
+
+
+def _told(a: Any, sign: str, b: Any, outcome: bool) -> bool:
+    for tell in COMPARISONS:
+        tell(a, sign, b, outcome)
+    return outcome
 
 
 def _number_of(x: Any, op: str) -> float:

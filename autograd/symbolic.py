@@ -116,6 +116,13 @@ class Expr(Arithmetic):
         `calls` gives them (by op name). Computes exactly what the rule computes on floats."""
         return _code(self, names, calls)
 
+    def fold(self, numbers: dict[str, float]) -> Expr:
+        """This expression with the symbols in `numbers` replaced by those numbers, and every
+        part that then holds numbers only computed, as Python computes it at run time (a
+        comparison of numbers picks its branch): ``y·x^(y−1)`` with y = 2 is ``2·x^1.0``. A
+        part whose computation raises is kept as it is, to raise at run time."""
+        return _fold(self, numbers)
+
     def ops(self) -> set[Op]:
         """The ops this expression calls (other than Python's operators)."""
         found: set[Op] = set()
@@ -134,6 +141,41 @@ class Expr(Arithmetic):
 
 def _num(x: Any) -> Expr:
     return Expr("num", (x,), None)
+
+
+_RUN: dict[str, Callable[..., Any]] = {
+        "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+        "/": lambda a, b: a / b, "**": lambda a, b: a ** b, "neg": lambda a: -a,
+        "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+        ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+
+
+def _fold(e: Expr, numbers: dict[str, float]) -> Expr:
+    if e.kind == "name":
+        return _num(numbers[e.args[0]]) if e.args[0] in numbers else e
+    if e.kind == "num":
+        return e
+    if e.kind == "if":
+        cond = _fold(e.args[0], numbers)
+        if cond.kind == "num":
+            return _fold(e.args[1] if cond.args[0] else e.args[2], numbers)
+        return Expr("if", (cond, _fold(e.args[1], numbers), _fold(e.args[2], numbers)), None)
+    args = tuple(_fold(a, numbers) for a in e.args)
+    if e.kind == "and":
+        if any(a.kind == "num" and not a.args[0] for a in args):
+            return _num(False)
+        rest = tuple(a for a in args if a.kind != "num")
+        return _num(True) if not rest else rest[0] if len(rest) == 1 else Expr("and", rest, None)
+    if all(a.kind == "num" for a in args):
+        name = e.kind.name if isinstance(e.kind, Op) else e.kind
+        try:
+            run: Callable[..., Any] = _RUN[name] if name in _RUN else e.kind
+            value = run(*[a.args[0] for a in args])
+        except (ArithmeticError, ValueError, TypeError):
+            return Expr(e.kind, args, None)
+        if isinstance(value, (bool, int, float)) and not isinstance(value, complex):
+            return _num(value)
+    return Expr(e.kind, args, None)
 
 
 def symbols(names: Sequence[str], reading: _Reading | None = None) -> list[Expr]:

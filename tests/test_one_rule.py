@@ -60,8 +60,10 @@ def point(op: ops.Op) -> tuple[float, ...]:
 
 @pytest.fixture
 def mutated() -> Iterator[Callable[[ops.Op, float], None]]:
-    """Scale an op's rule by a factor, in place; everything is restored afterwards."""
+    """Scale an op's rule by a factor, in place; everything is restored afterwards (the very
+    method objects of Value too: a model may hold one, as nn's activations do)."""
     saved: list[tuple[ops.Op, Any]] = []
+    methods = {name: vars(Value)[name] for name in fast.INSTALLED}
 
     def mutate(op: ops.Op, factor: float) -> None:
         rule = op.derivative
@@ -79,7 +81,8 @@ def mutated() -> Iterator[Callable[[ops.Op, float], None]]:
     for op, rule in reversed(saved):
         op.derivative = rule
         op.__dict__.pop("_readings", None)
-    fast.install()
+    for name, method in methods.items():
+        setattr(Value, name, method)
 
 
 def readings(op: ops.Op, xs: tuple[float, ...]) -> dict[str, list[float] | str]:
