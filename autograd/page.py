@@ -41,7 +41,7 @@ from .core import Value
 from .files import write_atomic
 from .graph import topological, walk
 from .inspect import Step, backward_steps, explain, fmt
-from .viz import MAX_NODES, GraphTooLargeError, _drawing, draw
+from .viz import MAX_NODES, GraphTooLargeError, draw, draw_with
 
 __all__ = ["EXPLAIN_UP_TO", "StepPage", "save_html", "show"]
 
@@ -114,7 +114,8 @@ def _page(root: Value, options: dict[str, Any], what: str) -> StepPage:
         steps, texts = _replay(root, nodes)
         shown = _shown_grads(steps)
         room = {v: _widest(shown.get(v, ())) for v in nodes}  # the grad text to lay out
-        graph, ids = _drawing(root, room, **options)
+        graph = draw_with(root, grad_text=room, **options)
+        ids = graph.node_ids
     except GraphTooLargeError as e:
         raise GraphTooLargeError(f"{what}: {str(e).removeprefix('draw: ')}") from None
     svg = _svg_element(graph.pipe(format="svg").decode("utf-8"))

@@ -27,7 +27,6 @@ from autograd.viz import (
     draw,
     op_text,
     save_svg,
-    write_gallery,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -391,14 +390,20 @@ def test_collapse_neuron_draws_one_box_per_neuron_call() -> None:
     loss_boxes = 2 * 2 + 1  # (o - 1), ** 2 per sample; the sum
     assert len(groups(svg, "node")) == len(inputs) + calls + loss_boxes
     assert len(groups(svg, "edge")) == 2 * (3 * 2 + 3) + 2 * 2 + 2
-    assert "3 params folded in" in texts(svg)
-    assert "4 params folded in" in texts(svg)
-    # The edge from s1.x1 into layer 1 / neuron 1 carries d out / d x1 = tanh'(z) * w1.
+    assert "w1, w2, b folded in" in texts(svg)  # what a box folds in, by name
+    assert "w1, w2, w3, b folded in" in texts(svg)
+    # The edge from s1.x1 into layer 1 / neuron 1 carries d out / d x1 = tanh'(z) * w1: the
+    # box lists it in a row where that edge ends (not on the edge, where edges cross).
     w1 = params[0]
     out = next(v for v in walk(loss) if v.label == "L1.N1.out" and v.parents[0].parents[2]
                is inputs[0])
     factor = f"×{num((1.0 - out.data**2) * w1.data)}"
-    assert factor in [t for g in groups(svg, "edge") for t in texts(g)]
+    assert factor not in [t for g in groups(svg, "edge") for t in texts(g)]
+    box = draw(loss, inputs=inputs, collapse="neuron").node_ids[out]
+    (neuron,) = [g for g in groups(svg, "node") if g.get("id") == box]
+    row = texts(neuron).index("s1.x1")
+    assert texts(neuron)[row + 1] == factor
+    assert "in a neuron's box, each row ×f" in " ".join(texts(svg))
     # The collapsed layer boxes sit in layer clusters.
     assert {c.findtext(f"{SVG}title") for c in groups(svg, "cluster")} == {"cluster_L1",
                                                                            "cluster_L2"}
@@ -544,7 +549,8 @@ def test_save_svg_failing_rename_leaves_no_temporary_file(monkeypatch: pytest.Mo
 
 @needs_dot
 def test_write_gallery_writes_the_committed_pictures(tmp_path: Path) -> None:
-    pytest.importorskip("autograd.nn")
+    from autograd.gallery import write_gallery  # the pictures' graphs are apps' (nn, examples)
+
     paths = write_gallery(tmp_path)
     assert [p.name for p in paths] == ["two_layer.svg", "two_layer_w1.svg", "mlp.svg",
                                        "mlp_neurons.svg", "mlp_16x16_neurons.svg",
@@ -602,7 +608,13 @@ def test_dense_collapsed_layers_are_joined_by_one_labelled_edge() -> None:
     svg = render(small, inputs=inputs, collapse="neuron")
     assert not [e for e in groups(svg, "edge") if "bundle" in (e.get("id") or "")]
     assert len(groups(svg, "edge")) == 2 * 3 + 12 + 4 + 3
-    assert all(texts(e)[0].startswith("×") for e in groups(svg, "edge"))
+    # Each factor is written in the row of the neuron's box where its edge ends, or on the
+    # edges into the loss nodes, which list nothing.
+    labelled = [e for e in groups(svg, "edge") if texts(e)]
+    assert all(texts(e)[0].startswith("×") for e in labelled) and len(labelled) == 3
+    rows = [t for g in groups(svg, "node") if texts(g)[0].startswith("layer")
+            for t in texts(g) if t.startswith("×")]
+    assert len(rows) == 2 * 3 + 12 + 4
     four, inputs = mlp_graph([4, 4, 2, 1])
     svg = render(four, inputs=inputs, collapse="neuron")
     assert [texts(e) for e in groups(svg, "edge") if "bundle" in (e.get("id") or "")] == [
@@ -761,7 +773,7 @@ def test_collapse_recognises_an_output_the_user_renamed() -> None:
     assert len(nodes) == 2 + 8 + 8 + 1
     (root,) = [g for g in nodes if len(g.findall(f"{SVG}path")) == 2]  # double border
     assert "layer 3 / neuron 1" in texts(root)
-    assert "9 params folded in" in texts(root)  # 8 weights and a bias
+    assert "w1…w8, b folded in" in texts(root)  # 8 weights and a bias
 
 
 # ---------------------------------------------------------------------------------------------
@@ -787,9 +799,9 @@ def test_collapse_layer_draws_one_box_per_layer_call() -> None:
         "layer 1", "layer 2", "layer 3"]
     assert len(nodes) == 2 + 3 + 3  # inputs, layers, the hinge loss (* -1, 1 -, relu)
     layer = {texts(g)[0]: texts(g) for g in nodes}
-    assert layer["layer 1"][1:4] == ["relu", "2 → 16", "48 params folded in"]
-    assert layer["layer 2"][1:4] == ["relu", "16 → 16", "272 params folded in"]
-    assert layer["layer 3"][1:4] == ["linear", "16 → 1", "17 params folded in"]
+    assert layer["layer 1"][1:4] == ["relu", "2 → 16", "32 weights, 16 biases folded in"]
+    assert layer["layer 2"][1:4] == ["relu", "16 → 16", "256 weights, 16 biases folded in"]
+    assert layer["layer 3"][1:4] == ["linear", "16 → 1", "16 weights, 1 bias folded in"]
     assert "data" not in layer["layer 2"]  # 16 outputs: no one number to show
     assert "data" in layer["layer 3"]  # one output: its data and grad
     ends = edge_labels_by_ends(svg)
@@ -842,9 +854,9 @@ def test_collapse_layer_edges_into_other_nodes_and_shared_parameters() -> None:
     ends = edge_labels_by_ends(svg)
     assert ends[("layer 2", "sum#1")] == ["3×1"]
     assert ends[("w1", "layer 1")] == ["1×1"]  # still read by its neuron
-    assert "7 params folded in" not in texts(svg)  # w1 is drawn, not folded: 11 of 12
-    assert "11 params folded in" in texts(svg)
-    assert "15 params folded in" in texts(svg)  # layer 2: 3 × (4 + 1)
+    assert "8 weights, 4 biases folded in" not in texts(svg)  # w1 is drawn, not folded
+    assert "7 weights, 4 biases folded in" in texts(svg)
+    assert "12 weights, 3 biases folded in" in texts(svg)  # layer 2: 3 × (4 + 1)
 
 
 @needs_dot
