@@ -221,8 +221,8 @@ def _draw(
     scene = Scene(root, plan, ids, number, grad_text, set(params), set(inputs), highlight,
                   on_path, edge_labels, clusters_of(boxes, plan, None if clusters else bundled),
                   bundle_skips(plan.dense))
-    graph = new_graph(rankdir or _direction(plan), keep_order=bool(plan.layers)
-                      and bool(scene.cluster_of))
+    scene.rankdir = rankdir or _direction(plan)
+    graph = new_graph(scene.rankdir, keep_order=bool(plan.layers) and bool(scene.cluster_of))
     graph.timeout = timeout
     graph.node_ids = {**{out: ids[box] for box, lc in plan.layer_boxes.items() for out in lc.outs},
                       **ids}
@@ -386,10 +386,10 @@ def save_svg(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
     its target is written). A path that names a folder (``out/``, or an existing folder) is
     refused (`autograd.files.FileTargetError`). Creates missing parent folders. Returns the
     path."""
-    if isinstance(path, (str, os.PathLike)) and os.fsdecode(path).endswith(("/", os.sep)):
-        raise FileTargetError(f"save_svg: {os.fsdecode(path)!r} names a folder, not a file; "
-                              "give the file's name too, e.g. "
-                              f"{os.path.join(os.fsdecode(path), 'graph.svg')!r}")
+    if isinstance(path, (str, bytes, os.PathLike)) \
+            and os.path.basename(text := os.fsdecode(path)) in ("", ".", ".."):
+        raise FileTargetError(f"save_svg: {text!r} names a folder, not a file; give the "
+                              f"file's name too, e.g. {os.path.join(text, 'graph.svg')!r}")
     kind = graph_format(path)
     check_target(path, "save_svg")  # before the work of rendering
     drawing = draw(root, **options)

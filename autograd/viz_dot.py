@@ -57,6 +57,7 @@ class Scene:
     cluster_of: dict[Value, tuple[int, int]] = field(default_factory=dict)
     skip: set[tuple[Value, Value]] = field(default_factory=set)
     """The (operand, result) pairs drawn as a bundle, not one by one."""
+    rankdir: str = "LR"
     names: Names = field(init=False)
 
     def __post_init__(self) -> None:
@@ -204,7 +205,7 @@ def _box(scene: Scene, v: Value, roles: set[str], short: bool) -> dict[str, str]
         edges = plan.edges.get(v, [])
         rows = [(port, scene.names(edges[k][0]), f"×{number(float(edges[k][1]))}")
                 for k, port in port_rows(scene, v).items()]
-        label = box_label(title, act, BADGE["op"], values, notes, inputs=rows)
+        label = box_label(title, act, BADGE["op"], values, notes, inputs=rows, port="out")
         return {"label": label, "fillcolor": FILL["op"]}
     if v in scene.params or v.owner is not None:
         role = "param"

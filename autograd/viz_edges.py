@@ -39,8 +39,12 @@ def add_edges(graph: Any, scene: Scene, boxes: list[Value]) -> None:
                     attrs["label"] = f"<{text}>"
                 if on_path:
                     attrs.update(color=FADED, fontcolor="#999999")
-            head = f"{ids[v]}:{ports[k]}:w" if k in ports else ids[v]
-            graph.edge(ids[p], head, **attrs)
+            head, tail = ids[v], ids[p]
+            if k in ports:  # into the row's left side; left to right, out of the right side
+                head = f"{head}:{ports[k]}:w"
+                if scene.rankdir == "LR":  # from a neuron's box, level with its title
+                    tail += ":out:e" if p in scene.plan.collapsed else ":e"
+            graph.edge(tail, head, **attrs)
 
 
 def add_bundles(graph: Any, scene: Scene) -> dict[str, list[tuple[str, str]]]:

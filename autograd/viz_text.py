@@ -27,8 +27,9 @@ NAME_GREY = "#666666"
 
 
 def fmt4(x: float) -> str:
-    """4 significant digits: 0.5951, -0.01838, 0.0004252, 1e-10, inf."""
-    return f"{x:.4g}"
+    """4 significant digits: 0.5951, -0.01838, 0.0004252, 1e-10, inf; 0 for -0.0 (a relu that
+    is off passes -0.0 × w: no sign worth showing)."""
+    return f"{x + 0.0:.4g}"
 
 
 def picture_number(x: float) -> str:
@@ -84,16 +85,19 @@ def table(rows: Sequence[str]) -> str:
 
 def box_label(title: str, badge: str, badge_colour: str,
               values: Sequence[tuple[str, str]], notes: Sequence[str] = (),
-              name: str = "", inputs: Sequence[tuple[str, str, str]] = ()) -> str:
+              name: str = "", inputs: Sequence[tuple[str, str, str]] = (),
+              port: str = "") -> str:
     """A box: its title (bold; the user's label) and its `name` (grey: the node's name in the
     text views where the label alone does not give it, ``mul#4``, ``[2]``), its badge, notes
     (italic), `inputs` (port, name, factor: one row per edge into a folded box, where that edge
-    ends), then name / value rows (the values already written as text)."""
+    ends), then name / value rows (the values already written as text). `port` names the
+    title's row, where edges out of the box start."""
     rows = []
     grey = f'<FONT COLOR="{NAME_GREY}">{safe_text(name)}</FONT>' if name else ""
     if title or name:
         bold = f"<B>{safe_text(title)}</B>" if title else ""
-        rows.append(f'<TR><TD COLSPAN="2">{bold}{grey}</TD></TR>')
+        at = f' PORT="{port}"' if port else ""
+        rows.append(f'<TR><TD COLSPAN="2"{at}>{bold}{grey}</TD></TR>')
     rows.append(f'<TR><TD COLSPAN="2" BGCOLOR="{badge_colour}">{safe_text(badge)}</TD></TR>')
     rows += [f'<TR><TD COLSPAN="2"><I>{safe_text(note)}</I></TD></TR>' for note in notes]
     for port, source, factor in inputs:

@@ -927,3 +927,56 @@ def test_layer_calls_on_plain_number_inputs_one_per_sample() -> None:
     titles = re.findall(r"<B>(layer \d)</B>", draw(root, collapse="layer").source)
     assert sorted(titles) == ["layer 1"] * 3 + ["layer 2"] * 3 + ["layer 3"] * 3
     assert "2 → 4" in draw(root, collapse="layer").source
+
+
+# ---------------------------------------------------------------------------------------------
+# From the object; the direction chosen; paths that name a folder.
+
+
+def test_value_draw_is_draw_and_the_drawing_says_what_it_is() -> None:
+    net = network_after_backward()
+    drawing = net.E_total.draw(rankdir="TB")
+    assert drawing.source == draw(net.E_total, rankdir="TB").source
+    text = repr(drawing)
+    assert text.startswith("<Drawing of 'E_total': 39 boxes, 44 edges.")
+    assert drawing.boxes == 39 and drawing.edges == len(re.findall(" -> ", drawing.source))
+    assert "save_svg(" in text and ".source" in text and "Jupyter" in text
+    assert "<Drawing of the graph: 2 boxes, 1 edges." in repr(draw(Value(2.0) * 3.0))
+    assert hasattr(drawing, "_repr_svg_") or hasattr(drawing, "_repr_mimebundle_")
+
+
+@needs_dot
+def test_a_deep_graph_is_drawn_top_to_bottom_to_fit_a_screen() -> None:
+    """The two-layer network left to right is 1,698 pt (2,264 px) wide; drawn top to bottom it
+    is 604 pt wide. Without rankdir, draw chooses the one that fits; a model stays left to
+    right, and a shallow graph too."""
+    net = network_after_backward()
+    chosen = draw(net.E_total)
+    assert "rankdir=TB" in chosen.source
+    width = float(ET.fromstring(chosen.pipe(format="svg")).get("width", "0pt")[:-2])
+    assert width < 1050
+    assert "rankdir=LR" in draw(net.E_total, rankdir="LR").source
+    assert "rankdir=LR" in draw(Value(2.0, "x") * 3.0 + 1.0).source
+    loss, _, _ = mini_mlp([[0.5, -1.0]], [3, 3, 1])
+    assert "rankdir=LR" in draw(loss).source
+    with pytest.raises(ValueError, match="rankdir must be None"):
+        draw(net.E_total, rankdir="up")  # type: ignore[arg-type]
+
+
+@needs_dot
+def test_negative_zero_is_written_0() -> None:
+    x = Value(-1.0, "x")
+    y = (x.relu() * 2.0)  # relu is off: d y / d x = 2 × -0.0
+    y.backward()
+    assert math.copysign(1.0, x.grad) == -1.0 or x.grad == 0.0
+    assert "\u22120" not in " ".join(texts(render(y)))
+
+
+@pytest.mark.parametrize("name", ["out/", "out/.", "out/.."])
+def test_save_svg_refuses_a_path_that_names_a_folder(tmp_path: Path, name: str) -> None:
+    target = f"{tmp_path}/{name}"
+    with pytest.raises(autograd.files.FileTargetError,
+                       match=f"save_svg: '{re.escape(target)}' names a folder, not a file; "
+                             "give the file's name too"):
+        save_svg(Value(1.0, "x") * 2.0, target)
+    assert os.listdir(tmp_path) == []  # no file named out
