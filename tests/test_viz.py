@@ -980,3 +980,14 @@ def test_save_svg_refuses_a_path_that_names_a_folder(tmp_path: Path, name: str) 
                              "give the file's name too"):
         save_svg(Value(1.0, "x") * 2.0, target)
     assert os.listdir(tmp_path) == []  # no file named out
+
+
+@needs_dot
+@pytest.mark.parametrize("label", ["\udfff", "a\x00b", "\u202eevil"])
+def test_labels_that_cannot_be_written_as_they_are_render(tmp_path: Path, label: str) -> None:
+    """A lone surrogate (which UTF-8 cannot encode), NUL, a right-to-left override: the SVG
+    shows their Python escapes."""
+    y = Value(2.0, label) * 3.0
+    path = save_svg(y, tmp_path / "odd.svg")
+    shown = label.encode("unicode_escape").decode("ascii")
+    assert shown in texts(ET.parse(path).getroot())
