@@ -6,13 +6,17 @@ that Jupyter (classic, JupyterLab, VS Code) displays inline. The page shows `dra
 replays `backward_steps(root)`: buttons, a slider and the keyboard (→ next, ← back, Home, End)
 move through the steps. At each step the node's box and the edges its gradient flows back along
 are highlighted, the panel shows the step as its text view (`str(step)`) writes it, and every
-box shows its gradient as it is after that step (none before the first step). Clicking a leaf
-or a labelled box shows `explain(root, node)` and highlights its paths.
+box shows its gradient as it is after that step (none before the first step); after the last
+step the panel sums up the finished pass. Clicking a leaf or a labelled box (or Tab to it, then
+Enter) shows `explain(root, node)` and highlights its paths.
 
-Everything is computed here, in Python; the script only replays it. The numbers are
-`backward_steps`'s own, with its formatting (`autograd.inspect.fmt`, 9 decimals). The page shows
-one backward pass from zero gradients, as on a fresh graph; the Values' ``.grad`` are left as
-they were.
+Everything is computed in Python (`autograd.page_data`); the script only replays it. The
+numbers are `backward_steps`'s own, and every number on the page, the boxes' data and the
+edges' factors too, is written as the text views write it (`autograd.text.fmt`, 9 decimals,
+the ASCII hyphen). The page shows one backward pass from zero gradients, as on a fresh graph;
+the Values' ``.grad`` are left as they were, and a note under the title says when they differ
+from what the page shows (no ``backward()`` yet, or several). Labels appear as the pictures
+show them: escaped where not printable, cut past 60 characters.
 
 With ``collapse='neuron'`` the page replays every step all the same, over the boxes drawn: the
 step of a node folded into a neuron's box (its ``dot`` node) highlights that box, and a neuron's
