@@ -99,7 +99,8 @@ def held_note(root: Value, held: Mapping[Value, float], names: Any) -> str:
     if all(g == 0.0 for g in held.values()):
         return ("backward() has not run on this graph: its .grad are all 0. The page shows "
                 "what one backward() gives.")
-    order = [v for v in topological(root)[::-1] if v in set(differ)]
+    differing = set(differ)
+    order = [v for v in topological(root)[::-1] if v in differing]
     order.sort(key=lambda v: not v.is_leaf)  # the leaves first: what accumulates
     shown = "; ".join(f"{names(v)}.grad holds {fmt(held[v])} (one pass: {fmt(v.grad)})"
                       for v in order[:2])

@@ -59,6 +59,7 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -248,7 +249,7 @@ def _direction(plan: Plan) -> str:
     for v in plan.boxes:  # reading order: operands first
         rank[v] = 1 + max((rank[p] for p, _ in plan.edges.get(v, ()) if p in rank), default=0)
     depth = max(rank.values(), default=1)
-    breadth = max((list(rank.values()).count(r) for r in set(rank.values())), default=1)
+    breadth = max(Counter(rank.values()).values(), default=1)
     wide, tall = 130 * depth, 90 * breadth
     return "TB" if wide > SCREEN_WIDTH and tall < wide else "LR"
 
