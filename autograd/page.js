@@ -56,9 +56,18 @@
     var tip = g.querySelector("title");
     if (tip) { tip.textContent = data.names[id] || ""; }  // the name the steps' texts use
     boxes[id] = { g: g, grad: grad };
-    if (data.explain[id]) {
+    if (data.explain[id]) {  // a button: the mouse, or Tab to it and Enter (or Space)
       g.classList.add("ag-clickable");
+      g.setAttribute("tabindex", "0");
+      g.setAttribute("role", "button");
+      g.setAttribute("aria-label", (data.names[id] || id) + ": explain its gradient");
       g.addEventListener("click", function () { toggleExplain(id); });
+      g.addEventListener("keydown", function (e) {
+        if (e.key !== "Enter" && e.key !== " ") { return; }
+        e.preventDefault();
+        e.stopPropagation();
+        toggleExplain(id);
+      });
     }
   });
   Array.prototype.forEach.call(svg.querySelectorAll("g.edge > title"), function (t) {
@@ -128,7 +137,9 @@
     } else {
       reveal([data.root]);
     }
-    write(el("ag-step"), step ? (step.note ? step.note + "\n" : "") + step.text : intro);
+    var text = step ? (step.note ? step.note + "\n" : "") + step.text : intro;
+    if (k === steps.length && data.summary) { text += "\n\n" + data.summary; }
+    write(el("ag-step"), text);
     el("ag-counter").textContent = "step " + k + " of " + steps.length;
     slider.value = String(k);
     el("ag-start").disabled = el("ag-back").disabled = k === 0;
@@ -167,11 +178,14 @@
     el("ag-zoom").textContent = Math.round(zoom * 100) + "%";
   }
 
-  function fit() {
+  var READABLE = 0.75;  // below this the boxes' 10-point text is too small to read
+
+  function fit() {  // the whole graph; or, when that would be unreadable, its width
     var style = getComputedStyle(main);
     var w = main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
     var h = main.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
-    setZoom(Math.min(1, w / natural.width, h / natural.height));
+    var whole = Math.min(1, w / natural.width, h / natural.height);
+    setZoom(whole >= READABLE ? whole : Math.max(READABLE, Math.min(1, w / natural.width)));
   }
 
   // --- explanations --------------------------------------------------------------------------
@@ -219,6 +233,11 @@
     e.preventDefault();  // the slider and the page do not also move
     keys[e.key]();
   });
+
+  var legend = el("ag-legend");  // a narrow window keeps its room for the graph
+  if (legend && window.matchMedia && window.matchMedia("(max-width: 700px)").matches) {
+    legend.open = false;
+  }
 
   go(0);
 }());

@@ -6,13 +6,17 @@ that Jupyter (classic, JupyterLab, VS Code) displays inline. The page shows `dra
 replays `backward_steps(root)`: buttons, a slider and the keyboard (→ next, ← back, Home, End)
 move through the steps. At each step the node's box and the edges its gradient flows back along
 are highlighted, the panel shows the step as its text view (`str(step)`) writes it, and every
-box shows its gradient as it is after that step (none before the first step). Clicking a leaf
-or a labelled box shows `explain(root, node)` and highlights its paths.
+box shows its gradient as it is after that step (none before the first step); after the last
+step the panel sums up the finished pass. Clicking a leaf or a labelled box (or Tab to it, then
+Enter) shows `explain(root, node)` and highlights its paths.
 
-Everything is computed here, in Python; the script only replays it. The numbers are
-`backward_steps`'s own, with its formatting (`autograd.inspect.fmt`, 9 decimals). The page shows
-one backward pass from zero gradients, as on a fresh graph; the Values' ``.grad`` are left as
-they were.
+Everything is computed in Python (`autograd.page_data`); the script only replays it. The
+numbers are `backward_steps`'s own, and every number on the page, the boxes' data and the
+edges' factors too, is written as the text views write it (`autograd.text.fmt`, 9 decimals,
+the ASCII hyphen). The page shows one backward pass from zero gradients, as on a fresh graph;
+the Values' ``.grad`` are left as they were, and a note under the title says when they differ
+from what the page shows (no ``backward()`` yet, or several). Labels appear as the pictures
+show them: escaped where not printable, cut past 60 characters.
 
 With ``collapse='neuron'`` the page replays every step all the same, over the boxes drawn: the
 step of a node folded into a neuron's box (its ``dot`` node) highlights that box, and a neuron's
@@ -29,28 +33,36 @@ import html
 import json
 import os
 import re
-from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 from .core import Value
 from .files import write_atomic
-from .graph import topological, walk
-from .inspect import Step, backward_steps, explain, fmt
-from .viz import MAX_NODES, GraphTooLargeError, _drawing, draw
+from .graph import walk
+from .names import Names
+from .page_data import (
+    EXPLAIN_UP_TO,
+    box_finder,
+    explanations,
+    held_note,
+    replay,
+    replaying,
+    shown_grads,
+    step_record,
+    summary,
+    svg_edges,
+    svg_element,
+    widest,
+)
+from .text import fmt
+from .viz import MAX_NODES, GraphTooLargeError, draw, draw_with
+from .viz_text import shorten, visible
 
 __all__ = ["EXPLAIN_UP_TO", "StepPage", "save_html", "show"]
 
-EXPLAIN_UP_TO = 200
-"""The page carries `explain` for at most this many boxes: the labelled ones first (in the
-order backward visits them), then the unlabelled leaves (in the order the code used them).
-`explain(root, node)` in Python gives the others."""
-
-_MINUS_WIDTH = {"-": 0.6, ".": 0.5, "e": 1.0}  # rough glyph widths relative to a digit
 
 
 @dataclass(frozen=True)
@@ -96,7 +108,7 @@ def show(root: Value, **draw_options: Any) -> StepPage:
 
 
 # ---------------------------------------------------------------------------------------------
-# The data the page replays.
+# The data the page replays (`autograd.page_data`).
 
 
 def _page(root: Value, options: dict[str, Any], what: str) -> StepPage:
@@ -111,158 +123,36 @@ def _page(root: Value, options: dict[str, Any], what: str) -> StepPage:
     try:
         if options.get("collapse") is None and isinstance(limit, int) and len(nodes) > limit:
             draw(root, **options)  # refuses with draw's own message, before any other work
-        steps, texts = _replay(root, nodes)
-        shown = _shown_grads(steps)
-        room = {v: _widest(shown.get(v, ())) for v in nodes}  # the grad text to lay out
-        graph, ids = _drawing(root, room, **options)
+        with replaying(nodes) as held:
+            data, svg = _data(root, nodes, held, options)
     except GraphTooLargeError as e:
         raise GraphTooLargeError(f"{what}: {str(e).removeprefix('draw: ')}") from None
-    svg = _svg_element(graph.pipe(format="svg").decode("utf-8"))
-    edges = _edges(svg, getattr(graph, "bundles", {}))
-    box = _box_finder(nodes, ids)
-    data = {
-        "title": root.label or "the graph",
-        "root": ids.get(root),
-        "steps": [_step_record(s, t, ids, box, edges) for s, t in zip(steps, texts, strict=True)],
-        "widest": {i: room[v] for v, i in ids.items()},
-        "names": {i: _name(v, steps) for v, i in ids.items()},
-        **_explanations(root, ids, edges),
-    }
     return StepPage(_html(data, svg), _height(svg))
 
 
-def _replay(root: Value, nodes: list[Value]) -> tuple[list[Step], list[str]]:
-    """`backward_steps(root)` from zero gradients (leaves too), and each step's text; every
-    ``.grad`` is put back as it was."""
-    saved = [(v, v.grad) for v in nodes]
-    try:
-        for v in nodes:
-            if v.is_leaf:
-                v.grad = 0.0
-        steps = list(backward_steps(root))
-        texts = [str(s) for s in steps]  # in order: unlabelled nodes are numbered as met
-    finally:
-        for v, g in saved:
-            v.grad = g
-    return steps, texts
-
-
-def _shown_grads(steps: list[Step]) -> dict[Value, list[str]]:
-    """Every text each Value's box will show as its grad, over all the steps."""
-    shown: dict[Value, list[str]] = {}
-    for s in steps:
-        shown.setdefault(s.node, []).append(fmt(s.grad))
-        for p in s.parents:
-            shown.setdefault(p.parent, []).append(fmt(p.after))
-    return shown
-
-
-def _widest(texts: Iterable[str]) -> str:
-    """The text that needs the most room (digits are all as wide; ``-`` and ``.`` are not)."""
-    return max(texts, key=lambda t: sum(_MINUS_WIDTH.get(c, 1.0) for c in t), default="0")
-
-
-def _name(v: Value, steps: list[Step]) -> str:
-    """The name the steps' texts give `v`: its label, else (or when another node has the same
-    label) the label or op with a number, ``mul#3``."""
-    return steps[0].names(v) if steps else v.label
-
-
-_SVG_START = re.compile(r"<svg[\s>]")
-_SVG_NS = "{http://www.w3.org/2000/svg}"
-
-
-def _svg_element(svg: str) -> str:
-    """The ``<svg>`` element alone (no XML declaration, doctype or comments before it)."""
-    found = _SVG_START.search(svg)
-    if found is None:
-        raise ValueError("Graphviz returned no SVG element")
-    return svg[found.start():].strip()
-
-
-def _edges(svg: str,
-           bundles: Mapping[str, list[tuple[str, str]]]) -> list[tuple[str, str, str]]:
-    """(id, tail box, head box) of each edge drawn in the SVG (ids ``n3-n5-k``, from draw); a
-    bundle (one edge drawn for two dense layers) once for each edge it stands for."""
-    out = []
-    for g in ElementTree.fromstring(svg).iter(f"{_SVG_NS}g"):
-        name = g.get("id", "")
-        parts = name.split("-")
-        if g.get("class") != "edge":
-            continue
-        if name in bundles:
-            out += [(name, tail, head) for tail, head in bundles[name]]
-        elif len(parts) == 3:
-            out.append((name, parts[0], parts[1]))
-    return out
-
-
-def _box_finder(nodes: list[Value], ids: Mapping[Value, str]) -> dict[Value, str]:
-    """The box of every node: its own, or for a node folded into a neuron's box (its dot
-    node), the box of the nearest drawn node that uses it."""
-    users: dict[Value, list[Value]] = {}
-    for v in nodes:
-        for p in v.parents:
-            users.setdefault(p, []).append(v)
-    box = dict(ids)
-    for v in nodes:
-        queue, seen = deque(users.get(v, ())), {v}
-        while v not in box and queue:
-            u = queue.popleft()
-            if u in box:
-                box[v] = box[u]
-            elif u not in seen:
-                seen.add(u)
-                queue.extend(users.get(u, ()))
-    return box
-
-
-def _step_record(s: Step, text: str, ids: Mapping[Value, str], box: Mapping[Value, str],
-                 edges: list[tuple[str, str, str]]) -> dict[str, Any]:
-    """What the page needs of one step: its text, the boxes to highlight, the grads to set."""
-    here = box.get(s.node)
-    sources = {box[p.parent] for p in s.parents if p.parent in box} - {here}
-    record: dict[str, Any] = {
-        "text": text,
-        "box": here,
-        "to": sorted(sources, key=lambda i: int(i[1:])),
-        "edges": list(dict.fromkeys(e for e, tail, head in edges
-                                    if head == here and tail in sources)),
-        "set": [[ids[s.node], fmt(s.grad)]] if s.node in ids else [],
+def _data(root: Value, nodes: list[Value], held: dict[Value, float],
+          options: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The page's data and its SVG, inside `replaying` (labels cut, leaves from zero)."""
+    steps, texts = replay(root)
+    shown = shown_grads(steps)
+    room = {v: widest(shown.get(v, ())) for v in nodes}  # the grad text to lay out
+    graph = draw_with(root, grad_text=room, number=fmt, **options)
+    ids: dict[Value, str] = graph.node_ids
+    svg = svg_element(graph.pipe(format="svg").decode("utf-8"))
+    edges = svg_edges(svg, getattr(graph, "bundles", {}))
+    box = box_finder(root, ids)
+    names = Names(root)
+    data = {
+        "title": root.label or "the graph",
+        "root": ids.get(root),
+        "steps": [step_record(s, t, ids, box, edges) for s, t in zip(steps, texts, strict=True)],
+        "widest": {i: room[v] for v, i in ids.items()},
+        "names": {i: names(v) for v, i in ids.items()},
+        "summary": summary(root, steps),
+        "note": held_note(root, held, names),
+        **explanations(root, ids, edges, EXPLAIN_UP_TO),
     }
-    record["set"] += [[ids[p.parent], fmt(p.after)] for p in s.parents if p.parent in ids]
-    if s.node not in ids and here is not None:
-        record["note"] = ("(This node is folded into the highlighted neuron box, which shows "
-                          "the grad of the neuron's output.)")
-    return record
-
-
-def _explanations(root: Value, ids: Mapping[Value, str],
-                  edges: list[tuple[str, str, str]]) -> dict[str, Any]:
-    """`explain(root, node)` and its paths for the boxes one can click (see EXPLAIN_UP_TO)."""
-    order = topological(root)
-    drawn = [v for v in order if v in ids]
-    leaves = [v for v in reversed(drawn) if v.is_leaf and not v.label]  # in reading order
-    wanted = [v for v in drawn if v.label] + leaves
-    chosen = wanted[:EXPLAIN_UP_TO]
-    explained: dict[str, Any] = {}
-    for target in chosen:
-        on = {target}
-        for v in reversed(order):  # parents before users
-            if any(p in on for p in v.parents):
-                on.add(v)
-        boxes = {ids[v] for v in on if v in ids}
-        explained[ids[target]] = {
-            "text": str(explain(root, target)),
-            "boxes": sorted(boxes, key=lambda i: int(i[1:])),
-            "edges": list(dict.fromkeys(e for e, tail, _ in edges if tail in boxes)),
-        }
-    note = ""
-    if len(wanted) > len(chosen):
-        note = (f"Explanations are included for {len(chosen)} of the {len(wanted)} labelled "
-                "or leaf boxes (the labelled ones first); explain(root, node) in Python gives "
-                "the others.")
-    return {"explain": explained, "explainNote": note}
+    return data, svg
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,7 +169,11 @@ def _script_json(data: Mapping[str, Any]) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for c in "<>&\u2028\u2029":
         text = text.replace(c, f"\\u{ord(c):04x}")
-    return text
+    # A lone surrogate cannot be written in UTF-8: as a JSON escape it reads back the same.
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
@@ -287,7 +181,11 @@ _CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inlin
 
 
 def _html(data: Mapping[str, Any], svg: str) -> str:
-    title = html.escape(f"Backpropagation step by step: {data['title']}")
+    # The label is the user's: shown as the SVG shows it (escapes for what is not printable,
+    # a lone surrogate, NUL, a right-to-left override; cut when very long), then HTML-escaped.
+    title = html.escape(f"Backpropagation step by step: {shorten(visible(data['title']))}")
+    note = (f'<p class="ag-note" id="ag-note">{html.escape(data["note"])}</p>\n'
+            if data["note"] else "")
     n = len(data["steps"])
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -303,7 +201,7 @@ def _html(data: Mapping[str, Any], svg: str) -> str:
 <body>
 <header>
 <h1>{title}</h1>
-<div class="controls">
+{note}<div class="controls">
 <button id="ag-start" type="button" title="Home">« Start</button>
 <button id="ag-back" type="button" title="←">‹ Back</button>
 <button id="ag-next" type="button" title="→">Next ›</button>
@@ -314,16 +212,18 @@ def _html(data: Mapping[str, Any], svg: str) -> str:
 <span class="zoom">zoom <button id="ag-zoom-out" type="button" title="smaller">−</button>
 <button id="ag-zoom" type="button" title="actual size">100%</button>
 <button id="ag-zoom-in" type="button" title="larger">+</button>
-<button id="ag-fit" type="button" title="fit the graph in the window">fit</button></span>
+<button id="ag-fit" type="button"
+ title="fit the graph in the window, or its width when the whole would be too small to read"
+ >fit</button></span>
 </div>
-<div class="legend">
+<details class="legend" id="ag-legend" open><summary>Legend and keys</summary>
 <span><span class="swatch current"></span>this step's node</span>
 <span><span class="swatch to"></span>its operands, receiving local × upstream</span>
 <span><span class="changed-sample">0.25</span> a grad set in this step</span>
 <span><span class="swatch path"></span>the paths of an explanation</span>
 <span class="keys">Keys: → next step, ← back, Home, End. Click a leaf or a labelled box
-for its chain rule.</span>
-</div>
+(or reach it with Tab, then Enter) for its chain rule.</span>
+</details>
 <div class="panels">
 <section class="panel"><h2>Step</h2><div class="text" id="ag-step"></div></section>
 <section class="panel" id="ag-explain-panel" hidden><h2>Chain rule

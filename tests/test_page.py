@@ -275,6 +275,72 @@ def test_demo_writes_the_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert (tmp_path / "two_layer.html").read_text(encoding="utf-8") == worked_page(net)
 
 
+def test_the_page_says_when_its_gradients_differ_from_grad(net: TwoLayerSigmoid) -> None:
+    fresh = worked_page(net)  # backward() has not run: every .grad is 0
+    assert "backward() has not run on this graph" in page_data(fresh)["note"]
+    net.E_total.backward()
+    assert page_data(worked_page(net))["note"] == ""  # the page shows what .grad holds
+    net.E_total.backward()  # leaves add up: w5.grad is twice one pass's now
+    data = page_data(worked_page(net))
+    assert "w5.grad holds -0.036750043 (one pass: -0.018375022)" in data["note"]
+    assert "gradients add up over backward() calls until zero_grad()" in data["note"]
+    assert html.escape(data["note"]) in worked_page(net)  # on the page, under the title
+    assert net.w5.grad == pytest.approx(2 * -0.018375022, abs=1e-9)  # and left as they were
+
+
+def test_the_last_step_sums_up_the_finished_pass(net: TwoLayerSigmoid) -> None:
+    data = page_data(worked_page(net))
+    summary = data["summary"]
+    assert summary.startswith("The backward pass is complete: 27 steps.")
+    assert "w1.grad = 0.000425237" in summary and "w5.grad = -0.018375022" in summary
+    assert "i1.grad = 0.00076559" in summary  # every leaf, in the order the code used them
+    assert summary.count(".grad = ") == 12
+
+
+def test_one_number_format_on_the_page(net: TwoLayerSigmoid) -> None:
+    """The boxes' data is written as the steps write gradients: the text views' format, with
+    the hyphen (a picture alone writes 4 digits and a typographic minus)."""
+    net.E_total.backward()
+    page = worked_page(net)
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    assert "\u2212" not in svg
+    sub = next(v for v in autograd.walk(net.E_total) if v.op == "-" and v.data < 0)
+    data = page_data(page)
+    box = box_of(data, "sub#2")
+    node = re.search(f'<g id="{box}" class="node">(.*?)</g>', svg, re.S)
+    assert node is not None and f">{fmt(sub.data).replace('-', '&#45;')}<" in node.group(1)
+    assert fmt(sub.data) == "-0.414634132"
+
+
+@pytest.mark.parametrize("label", ["\udfff", "a\x00b", "\u202eevil", "tab\there", "\x1b[2J"])
+def test_labels_that_cannot_be_written_as_they_are(tmp_path: Path, label: str) -> None:
+    """A lone surrogate, NUL, a right-to-left override, control characters: shown as their
+    Python escapes in the title and heading, as the SVG shows them; the file is written."""
+    x = Value(2.0, "x")
+    y = x * 3.0
+    y.label = label
+    path = autograd.save_html(y, tmp_path / "odd.html")
+    page = path.read_text(encoding="utf-8")
+    shown = label.encode("unicode_escape").decode("ascii") if not label.isprintable() else label
+    assert f"<title>Backpropagation step by step: {html.escape(shown)}</title>" in page
+    assert f"<h1>Backpropagation step by step: {html.escape(shown)}</h1>" in page
+    assert label not in page
+    assert page_data(page)["title"] == shown
+
+
+def test_a_huge_label_is_cut_in_the_page(tmp_path: Path) -> None:
+    big = "a" * 10_000_000
+    x = Value(2.0, big)
+    y = x * 3.0 + x
+    y.label = "y" + big
+    page = autograd.show(y).html
+    assert len(page) < 200_000
+    data = page_data(page)
+    assert data["title"] == "y" + "a" * 58 + "…"
+    assert ("a" * 59 + "…") in data["steps"][0]["text"]
+    assert x.label == big and y.label == "y" + big  # the labels are the user's again
+
+
 # ---------------------------------------------------------------------------------------------
 # In a real browser: Debian's chromium, driven by playwright.
 
@@ -353,7 +419,9 @@ def test_step_through_the_worked_network(watched: Watched, tmp_path: Path,
     page.keyboard.press("ArrowRight")  # past the end: nothing happens
     assert watched.counter() == "step 27 of 27"
     step = page.locator("#ag-step").inner_text()
-    assert step == data["steps"][-1]["text"] and "i1.grad: 0.000552972 -> 0.00076559" in step
+    last = data["steps"][-1]["text"]  # then the summary of the finished pass
+    assert step.startswith(last + "\n") and step.endswith(data["summary"])
+    assert "i1.grad: 0.000552972 -> 0.00076559" in step
     page.keyboard.press("ArrowLeft")  # undo the last step (w1 * i1)
     assert watched.grad(i1) == "0.000552972" and watched.grad(w1) == ""
     assert watched.grad(w4) == "0.001105944"
@@ -391,7 +459,7 @@ def test_step_through_the_worked_network(watched: Watched, tmp_path: Path,
 
 @pytest.mark.browser
 def test_buttons_and_slider(watched: Watched, tmp_path: Path, net: TwoLayerSigmoid) -> None:
-    path = autograd.save_html(net.E_total, tmp_path / "page.html")
+    path = autograd.save_html(net.E_total, tmp_path / "page.html", rankdir="LR")
     page = watched.page
     page.goto(path.resolve().as_uri())
     assert page.locator("#ag-back").is_disabled() and page.locator("#ag-start").is_disabled()
@@ -406,8 +474,8 @@ def test_buttons_and_slider(watched: Watched, tmp_path: Path, net: TwoLayerSigmo
     assert watched.counter() == "step 5 of 27"
     assert page.locator("#ag-step").inner_text() == page_data(
         path.read_text(encoding="utf-8"))["steps"][4]["text"]
-    page.click("#ag-fit")
-    assert page.locator("#ag-zoom").text_content() != "100%"
+    page.click("#ag-fit")  # 2,264 px wide: the width would need 60%, too small to read
+    assert page.locator("#ag-zoom").text_content() == "75%"
 
 
 @pytest.mark.browser
@@ -457,3 +525,92 @@ def test_a_bundle_of_dense_layers_lights_up_for_the_edges_it_stands_for() -> Non
     lit = [s for s in data["steps"] if bundle in s["edges"]]
     assert lit == at_layer2
     assert bundle in data["explain"][box_of(data, "x1")]["edges"]  # the paths from x1
+
+
+@pytest.mark.browser
+def test_tab_reaches_the_boxes_and_enter_explains(watched: Watched, tmp_path: Path,
+                                                  net: TwoLayerSigmoid) -> None:
+    path = autograd.save_html(net.E_total, tmp_path / "page.html", rankdir="TB")
+    data = page_data(path.read_text(encoding="utf-8"))
+    page = watched.page
+    page.goto(path.resolve().as_uri())
+    reached = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.id")
+        if focused in data["explain"]:
+            reached.append(focused)
+    assert len(reached) >= 10  # every leaf and labelled box is on the Tab path
+    w1 = box_of(data, "w1")
+    page.locator(f"[id='{w1}']").focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#ag-explain-panel").is_visible()
+    assert page.locator("#ag-explain").inner_text().startswith("∂E_total/∂w1 = ")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        "w1: explain its gradient")
+    page.keyboard.press("Escape")
+    assert page.locator("#ag-explain-panel").is_hidden()
+    page.keyboard.press(" ")  # Space opens it too
+    assert page.locator("#ag-explain-panel").is_visible()
+
+
+@pytest.mark.browser
+def test_a_narrow_window_keeps_room_for_the_graph(browser: Any, tmp_path: Path,
+                                                  net: TwoLayerSigmoid) -> None:
+    path = autograd.save_html(net.E_total, tmp_path / "page.html")
+    page = browser.new_page(viewport={"width": 400, "height": 800})
+    try:
+        page.goto(path.resolve().as_uri())
+        for _ in range(8):
+            page.keyboard.press("ArrowRight")
+        header = page.evaluate("document.querySelector('header').getBoundingClientRect().height")
+        assert header <= 800 / 3, header
+        assert page.evaluate("document.body.scrollWidth") <= 400  # no sideways scroll
+        assert page.locator("#ag-step").is_visible()
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_fit_keeps_the_text_readable(watched: Watched, tmp_path: Path,
+                                     net: TwoLayerSigmoid) -> None:
+    path = autograd.save_html(net.E_total, tmp_path / "page.html", rankdir="TB")
+    page = watched.page
+    page.goto(path.resolve().as_uri())
+    page.click("#ag-fit")
+    zoom = int((page.locator("#ag-zoom").text_content() or "0").rstrip("%"))
+    assert zoom >= 70
+    smallest = page.evaluate("""Math.min.apply(null, Array.prototype.map.call(
+        document.querySelectorAll('#ag-graph g.node text'),
+        function (t) { return t.textContent ? t.getBoundingClientRect().height : 99; }))""")
+    assert smallest >= 9  # pixels
+    width = page.evaluate("document.querySelector('#ag-graph svg').getBoundingClientRect().width")
+    assert width <= page.evaluate("document.getElementById('ag-graph').clientWidth")
+
+
+@pytest.mark.browser
+def test_the_last_step_shows_the_summary(watched: Watched, tmp_path: Path,
+                                         net: TwoLayerSigmoid) -> None:
+    path = autograd.save_html(net.E_total, tmp_path / "page.html")
+    page = watched.page
+    page.goto(path.resolve().as_uri())
+    page.keyboard.press("End")
+    text = page.locator("#ag-step").inner_text()
+    assert "The backward pass is complete: 27 steps." in text
+    assert "w1.grad = 0.000425237" in text
+    page.keyboard.press("ArrowLeft")
+    assert "The backward pass is complete" not in page.locator("#ag-step").inner_text()
+
+
+@pytest.mark.browser
+def test_data_and_grad_in_one_format_in_the_browser(watched: Watched, tmp_path: Path,
+                                                    net: TwoLayerSigmoid) -> None:
+    path = autograd.save_html(net.E_total, tmp_path / "page.html")
+    data = page_data(path.read_text(encoding="utf-8"))
+    page = watched.page
+    page.goto(path.resolve().as_uri())
+    page.keyboard.press("End")
+    box = page.locator(f"[id='{box_of(data, 'sub#2')}']")
+    shown = box.locator("text").all_text_contents()
+    assert "-0.414634132" in shown and watched.grad(box_of(data, "sub#2")) == "-0.414634132"
+    assert not any("\u2212" in t for t in page.locator("#ag-graph text").all_text_contents())

@@ -27,7 +27,6 @@ from autograd.viz import (
     draw,
     op_text,
     save_svg,
-    write_gallery,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -391,14 +390,20 @@ def test_collapse_neuron_draws_one_box_per_neuron_call() -> None:
     loss_boxes = 2 * 2 + 1  # (o - 1), ** 2 per sample; the sum
     assert len(groups(svg, "node")) == len(inputs) + calls + loss_boxes
     assert len(groups(svg, "edge")) == 2 * (3 * 2 + 3) + 2 * 2 + 2
-    assert "3 params folded in" in texts(svg)
-    assert "4 params folded in" in texts(svg)
-    # The edge from s1.x1 into layer 1 / neuron 1 carries d out / d x1 = tanh'(z) * w1.
+    assert "w1, w2, b folded in" in texts(svg)  # what a box folds in, by name
+    assert "w1, w2, w3, b folded in" in texts(svg)
+    # The edge from s1.x1 into layer 1 / neuron 1 carries d out / d x1 = tanh'(z) * w1: the
+    # box lists it in a row where that edge ends (not on the edge, where edges cross).
     w1 = params[0]
     out = next(v for v in walk(loss) if v.label == "L1.N1.out" and v.parents[0].parents[2]
                is inputs[0])
     factor = f"×{num((1.0 - out.data**2) * w1.data)}"
-    assert factor in [t for g in groups(svg, "edge") for t in texts(g)]
+    assert factor not in [t for g in groups(svg, "edge") for t in texts(g)]
+    box = draw(loss, inputs=inputs, collapse="neuron").node_ids[out]
+    (neuron,) = [g for g in groups(svg, "node") if g.get("id") == box]
+    row = texts(neuron).index("s1.x1")
+    assert texts(neuron)[row + 1] == factor
+    assert "in a neuron's box, each row ×f" in " ".join(texts(svg))
     # The collapsed layer boxes sit in layer clusters.
     assert {c.findtext(f"{SVG}title") for c in groups(svg, "cluster")} == {"cluster_L1",
                                                                            "cluster_L2"}
@@ -544,7 +549,8 @@ def test_save_svg_failing_rename_leaves_no_temporary_file(monkeypatch: pytest.Mo
 
 @needs_dot
 def test_write_gallery_writes_the_committed_pictures(tmp_path: Path) -> None:
-    pytest.importorskip("autograd.nn")
+    from autograd.gallery import write_gallery  # the pictures' graphs are apps' (nn, examples)
+
     paths = write_gallery(tmp_path)
     assert [p.name for p in paths] == ["two_layer.svg", "two_layer_w1.svg", "mlp.svg",
                                        "mlp_neurons.svg", "mlp_16x16_neurons.svg",
@@ -602,7 +608,13 @@ def test_dense_collapsed_layers_are_joined_by_one_labelled_edge() -> None:
     svg = render(small, inputs=inputs, collapse="neuron")
     assert not [e for e in groups(svg, "edge") if "bundle" in (e.get("id") or "")]
     assert len(groups(svg, "edge")) == 2 * 3 + 12 + 4 + 3
-    assert all(texts(e)[0].startswith("×") for e in groups(svg, "edge"))
+    # Each factor is written in the row of the neuron's box where its edge ends, or on the
+    # edges into the loss nodes, which list nothing.
+    labelled = [e for e in groups(svg, "edge") if texts(e)]
+    assert all(texts(e)[0].startswith("×") for e in labelled) and len(labelled) == 3
+    rows = [t for g in groups(svg, "node") if texts(g)[0].startswith("layer")
+            for t in texts(g) if t.startswith("×")]
+    assert len(rows) == 2 * 3 + 12 + 4
     four, inputs = mlp_graph([4, 4, 2, 1])
     svg = render(four, inputs=inputs, collapse="neuron")
     assert [texts(e) for e in groups(svg, "edge") if "bundle" in (e.get("id") or "")] == [
@@ -761,7 +773,7 @@ def test_collapse_recognises_an_output_the_user_renamed() -> None:
     assert len(nodes) == 2 + 8 + 8 + 1
     (root,) = [g for g in nodes if len(g.findall(f"{SVG}path")) == 2]  # double border
     assert "layer 3 / neuron 1" in texts(root)
-    assert "9 params folded in" in texts(root)  # 8 weights and a bias
+    assert "w1…w8, b folded in" in texts(root)  # 8 weights and a bias
 
 
 # ---------------------------------------------------------------------------------------------
@@ -787,9 +799,9 @@ def test_collapse_layer_draws_one_box_per_layer_call() -> None:
         "layer 1", "layer 2", "layer 3"]
     assert len(nodes) == 2 + 3 + 3  # inputs, layers, the hinge loss (* -1, 1 -, relu)
     layer = {texts(g)[0]: texts(g) for g in nodes}
-    assert layer["layer 1"][1:4] == ["relu", "2 → 16", "48 params folded in"]
-    assert layer["layer 2"][1:4] == ["relu", "16 → 16", "272 params folded in"]
-    assert layer["layer 3"][1:4] == ["linear", "16 → 1", "17 params folded in"]
+    assert layer["layer 1"][1:4] == ["relu", "2 → 16", "32 weights, 16 biases folded in"]
+    assert layer["layer 2"][1:4] == ["relu", "16 → 16", "256 weights, 16 biases folded in"]
+    assert layer["layer 3"][1:4] == ["linear", "16 → 1", "16 weights, 1 bias folded in"]
     assert "data" not in layer["layer 2"]  # 16 outputs: no one number to show
     assert "data" in layer["layer 3"]  # one output: its data and grad
     ends = edge_labels_by_ends(svg)
@@ -842,9 +854,9 @@ def test_collapse_layer_edges_into_other_nodes_and_shared_parameters() -> None:
     ends = edge_labels_by_ends(svg)
     assert ends[("layer 2", "sum#1")] == ["3×1"]
     assert ends[("w1", "layer 1")] == ["1×1"]  # still read by its neuron
-    assert "7 params folded in" not in texts(svg)  # w1 is drawn, not folded: 11 of 12
-    assert "11 params folded in" in texts(svg)
-    assert "15 params folded in" in texts(svg)  # layer 2: 3 × (4 + 1)
+    assert "8 weights, 4 biases folded in" not in texts(svg)  # w1 is drawn, not folded
+    assert "7 weights, 4 biases folded in" in texts(svg)
+    assert "12 weights, 3 biases folded in" in texts(svg)  # layer 2: 3 × (4 + 1)
 
 
 @needs_dot
@@ -915,3 +927,67 @@ def test_layer_calls_on_plain_number_inputs_one_per_sample() -> None:
     titles = re.findall(r"<B>(layer \d)</B>", draw(root, collapse="layer").source)
     assert sorted(titles) == ["layer 1"] * 3 + ["layer 2"] * 3 + ["layer 3"] * 3
     assert "2 → 4" in draw(root, collapse="layer").source
+
+
+# ---------------------------------------------------------------------------------------------
+# From the object; the direction chosen; paths that name a folder.
+
+
+def test_value_draw_is_draw_and_the_drawing_says_what_it_is() -> None:
+    net = network_after_backward()
+    drawing = net.E_total.draw(rankdir="TB")
+    assert drawing.source == draw(net.E_total, rankdir="TB").source
+    text = repr(drawing)
+    assert text.startswith("<Drawing of 'E_total': 39 boxes, 44 edges.")
+    assert drawing.boxes == 39 and drawing.edges == len(re.findall(" -> ", drawing.source))
+    assert "save_svg(" in text and ".source" in text and "Jupyter" in text
+    assert "<Drawing of the graph: 2 boxes, 1 edges." in repr(draw(Value(2.0) * 3.0))
+    assert hasattr(drawing, "_repr_svg_") or hasattr(drawing, "_repr_mimebundle_")
+
+
+@needs_dot
+def test_a_deep_graph_is_drawn_top_to_bottom_to_fit_a_screen() -> None:
+    """The two-layer network left to right is 1,698 pt (2,264 px) wide; drawn top to bottom it
+    is 604 pt wide. Without rankdir, draw chooses the one that fits; a model stays left to
+    right, and a shallow graph too."""
+    net = network_after_backward()
+    chosen = draw(net.E_total)
+    assert "rankdir=TB" in chosen.source
+    width = float(ET.fromstring(chosen.pipe(format="svg")).get("width", "0pt")[:-2])
+    assert width < 1050
+    assert "rankdir=LR" in draw(net.E_total, rankdir="LR").source
+    assert "rankdir=LR" in draw(Value(2.0, "x") * 3.0 + 1.0).source
+    loss, _, _ = mini_mlp([[0.5, -1.0]], [3, 3, 1])
+    assert "rankdir=LR" in draw(loss).source
+    with pytest.raises(ValueError, match="rankdir must be None"):
+        draw(net.E_total, rankdir="up")  # type: ignore[arg-type]
+
+
+@needs_dot
+def test_negative_zero_is_written_0() -> None:
+    x = Value(-1.0, "x")
+    y = (x.relu() * 2.0)  # relu is off: d y / d x = 2 × -0.0
+    y.backward()
+    assert math.copysign(1.0, x.grad) == -1.0 or x.grad == 0.0
+    assert "\u22120" not in " ".join(texts(render(y)))
+
+
+@pytest.mark.parametrize("name", ["out/", "out/.", "out/.."])
+def test_save_svg_refuses_a_path_that_names_a_folder(tmp_path: Path, name: str) -> None:
+    target = f"{tmp_path}/{name}"
+    with pytest.raises(autograd.files.FileTargetError,
+                       match=f"save_svg: '{re.escape(target)}' names a folder, not a file; "
+                             "give the file's name too"):
+        save_svg(Value(1.0, "x") * 2.0, target)
+    assert os.listdir(tmp_path) == []  # no file named out
+
+
+@needs_dot
+@pytest.mark.parametrize("label", ["\udfff", "a\x00b", "\u202eevil"])
+def test_labels_that_cannot_be_written_as_they_are_render(tmp_path: Path, label: str) -> None:
+    """A lone surrogate (which UTF-8 cannot encode), NUL, a right-to-left override: the SVG
+    shows their Python escapes."""
+    y = Value(2.0, label) * 3.0
+    path = save_svg(y, tmp_path / "odd.svg")
+    shown = label.encode("unicode_escape").decode("ascii")
+    assert shown in texts(ET.parse(path).getroot())
