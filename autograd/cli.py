@@ -426,7 +426,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_svgs(args: argparse.Namespace) -> int:
     try:
-        from .viz import GraphvizNotFoundError, write_gallery
+        from .gallery import write_gallery
+        from .viz import GraphvizNotFoundError
     except ImportError as e:
         print(f"autograd svgs: cannot draw: {e}", file=sys.stderr)
         return 1

@@ -170,9 +170,12 @@ def test_svg_option_and_svgs_command_call_viz(tmp_path: Path, monkeypatch: pytes
     calls: list[tuple[str, object, object]] = []
     fake = types.ModuleType("autograd.viz")
     fake.save_svg = lambda root, path, **o: calls.append(("save_svg", root, path))  # type: ignore[attr-defined]
-    fake.write_gallery = lambda d: calls.append(("write_gallery", d, None)) or [Path(d, "a.svg")]  # type: ignore[attr-defined]
     fake.GraphvizNotFoundError = RuntimeError  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "autograd.viz", fake)
+    fake_gallery = types.ModuleType("autograd.gallery")
+    fake_gallery.write_gallery = (  # type: ignore[attr-defined]
+        lambda d: calls.append(("write_gallery", d, None)) or [Path(d, "a.svg")])
+    monkeypatch.setitem(sys.modules, "autograd.gallery", fake_gallery)
     fake_page = types.ModuleType("autograd.page")
     fake_page.save_html = lambda root, path, **o: calls.append(("save_html", root, path)) or path  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "autograd.page", fake_page)
