@@ -16,8 +16,8 @@ from typing import Any, NamedTuple
 
 from .core import Value, topological_order
 
-__all__ = ["Visit", "backprop", "backward_order", "between", "path_labels", "topological",
-           "users", "walk", "zero_grad"]
+__all__ = ["Visit", "backprop", "backward_order", "between", "chains", "outline", "path_labels",
+           "region", "topological", "users", "walk", "zero_grad"]
 
 
 def _roots(root: Value | Sequence[Value]) -> list[Value]:
@@ -81,6 +81,56 @@ def path_labels(root: Value, target: Value) -> list[str]:
             break
         v = next(x for x in v.parents if x in below)
     return [p.label for p in path if p.label]
+
+
+def region(start: Value, inside: Container[Value], stops: Container[Value]) -> list[Value]:
+    """The nodes `start` reaches through its operands (start first), staying among `inside`
+    and not going past `stops` (a stop is listed, not entered)."""
+    found, seen = [start], {start}
+    for v in found:
+        for p in v.parents:
+            if p in inside and p not in seen:
+                seen.add(p)
+                if p not in stops:
+                    found.append(p)
+    return found
+
+
+def chains(start: Value, end: Value, through: Callable[[Value], bool], most: int = 2,
+           budget: int = 200) -> list[list[tuple[Value, int]]] | None:
+    """Up to `most` paths from `start` down to `end` whose inner nodes all pass `through`, each
+    as (node, index of the parent taken) pairs; None when the search would go past `budget`
+    nodes (the answer is then unknown)."""
+    found: list[list[tuple[Value, int]]] = []
+    stack: list[tuple[Value, list[tuple[Value, int]]]] = [(start, [])]
+    while stack and len(found) < most:
+        if budget <= 0:
+            return None
+        v, path = stack.pop()
+        budget -= 1
+        for k, p in enumerate(v.parents):
+            if p is end:
+                found.append([*path, (v, k)])
+            elif through(p):
+                stack.append((p, [*path, (v, k)]))
+    return found
+
+
+def outline(root: Value) -> Iterator[tuple[Value, int, bool, tuple[bool, ...]]]:
+    """The graph as an outline, root first, each node's operands below it in order:
+    (node, depth, met before, for each level down to it whether it is its parent's last
+    operand). A node met again is yielded again, with ``met before`` True, and not entered."""
+    shown: set[Value] = set()
+    stack: list[tuple[Value, tuple[bool, ...]]] = [(root, ())]
+    while stack:
+        v, lasts = stack.pop()
+        again = v in shown
+        yield v, len(lasts), again, lasts
+        if not again:
+            shown.add(v)
+            parents = v.parents
+            for i in reversed(range(len(parents))):
+                stack.append((parents[i], (*lasts, i == len(parents) - 1)))
 
 
 Flow = tuple[Value, Any, Any, Any, Any]

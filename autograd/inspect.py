@@ -298,14 +298,7 @@ def _fold(between: list[Value], count: dict[Value, int], fold: bool) -> Edges | 
     for a in between:
         if a not in stops:
             continue
-        below = [a]  # the nodes a reaches without passing through another stop
-        seen = {a}
-        for v in below:
-            for p in v.parents:
-                if p in count and p not in seen:
-                    seen.add(p)
-                    if p not in stops:
-                        below.append(p)
+        below = graph.region(a, count, stops)  # reached without passing another stop
         budget -= len(below)
         if budget < 0:
             return None
@@ -369,40 +362,50 @@ def _best_paths(nodes: list[Value], edges: Edges, k: int) -> tuple[Path, ...]:
 _DEEPEST = 60  # characters of indentation tree() shows; deeper levels say their depth
 
 
-def tree(root: Value, max_depth: int | None = None, max_nodes: int = 500) -> str:
+class Tree(str):
+    """The text of `tree`: its repr is the text itself, so that ``tree(v)`` in a REPL shows
+    the lines, not one quoted string."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def tree(root: Value, max_depth: int | None = None, max_nodes: int = 500) -> Tree:
     """The graph as indented text: each node with its expression, data and grad, its parents
     indented below it. A node met again is not repeated (``↑ see above``); past `max_depth`
     levels or `max_nodes` lines the output is cut, with a note."""
     if not isinstance(root, Value):
         raise TypeError(f"tree: expected a Value, not {type(root).__name__}")
     name = Names(root)
-    shown: set[Value] = set()
     lines: list[str] = []
-    stack: list[tuple[Value, int, str, str]] = [(root, 0, "", "")]
-    while stack:
-        v, depth, lead, indent = stack.pop()
-        if len(indent) > _DEEPEST:  # linear in the lines shown: the indentation is capped
-            lead = f"[depth {depth}] " + lead[-_DEEPEST:]
-            indent = indent[-_DEEPEST:]
+    skip_below: int | None = None  # below a node cut at max_depth: skip its subtree
+    for v, depth, again, lasts in graph.outline(root):
+        if skip_below is not None:
+            if depth > skip_below:
+                continue
+            skip_below = None
         if len(lines) >= max_nodes:
-            lines.append(f"… cut at {max_nodes} lines; the graph has {len(graph.walk(root))} nodes "
-                         "(tree(v, max_nodes=...) shows more)")
+            lines.append(f"… cut at {max_nodes} lines; the graph has {len(graph.walk(root))} "
+                         "nodes (tree(v, max_nodes=...) shows more)")
             break
-        if v in shown:
+        lead = "".join("   " if last else "│  " for last in lasts[:-1])
+        lead += ("└─ " if lasts[-1] else "├─ ") if lasts else ""
+        if len(lead) > _DEEPEST:  # linear in the lines shown: the indentation is capped
+            lead = f"[depth {depth}] " + lead[-_DEEPEST:]
+        if again:
             lines.append(f"{lead}{name(v)}  ↑ see above")
             continue
         line = f"{lead}{name(v)}"
         if not v.is_leaf:
             line += f" = {expr_text(v, name)}"
         line += f"    data {fmt(v.data)}  grad {fmt(v.grad)}"
-        parents = v.parents
-        if parents and max_depth is not None and depth >= max_depth:
-            lines.append(f"{line}  (… {len(parents)} parents below max_depth)")
+        if v.parents and max_depth is not None and depth >= max_depth:
+            lines.append(f"{line}  (… {len(v.parents)} parents below max_depth)")
+            skip_below = depth
             continue
         lines.append(line)
-        shown.add(v)
-        for i in reversed(range(len(parents))):
-            last = i == len(parents) - 1
-            stack.append((parents[i], depth + 1, indent + ("└─ " if last else "├─ "),
-                          indent + ("   " if last else "│  ")))
-    return "\n".join(lines)
+    return Tree("\n".join(lines))
+
+
+setattr(Value, "explain", explain)  # noqa: B010 - declared in autograd.core: v.explain(w)
+setattr(Value, "tree", tree)  # noqa: B010

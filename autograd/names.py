@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from .core import Value, topological_order
+from .graph import chains
 from .ops import Op
 from .symbolic import derivatives, formula
 from .text import fmt, printable
@@ -132,17 +133,8 @@ def path_formula(start: Value, end: Value, name: Callable[[Value], str],
     """The formula of ∂start/∂end when exactly one chain of unlabeled nodes leads from start to
     end: the edges' formulas multiplied (unit factors dropped), naming only labeled nodes and
     numbers; else None."""
-    found: list[list[tuple[Value, int]]] = []
-    stack: list[tuple[Value, list[tuple[Value, int]]]] = [(start, [])]
-    while stack and len(found) < 2 and budget > 0:
-        v, path = stack.pop()
-        budget -= 1
-        for k, p in enumerate(v.parents):
-            if p is end:
-                found.append([*path, (v, k)])
-            elif not p.label and not p.is_leaf:
-                stack.append((p, [*path, (v, k)]))
-    if len(found) != 1 or stack and budget <= 0:
+    found = chains(start, end, lambda p: not p.label and not p.is_leaf, budget=budget)
+    if found is None or len(found) != 1:
         return None
     factors = []
     for node, k in found[0]:

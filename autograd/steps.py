@@ -209,5 +209,8 @@ def backward_steps(root: Value, grad: float = 1.0, *, accumulate: bool = False
     return BackwardSteps(root, grad, accumulate)
 
 
+setattr(Value, "backward_steps", backward_steps)  # noqa: B010 - declared in autograd.core
+
+
 def _same(a: float, b: float) -> bool:
     return a == b or (a != a and b != b)

@@ -123,6 +123,21 @@ class Expr(Arithmetic):
         part whose computation raises is kept as it is, to raise at run time."""
         return _fold(self, numbers)
 
+    def settle(self, numbers: dict[str, float]) -> Expr:
+        """This expression with the symbols in `numbers` replaced by those numbers where they
+        decide a condition only: the branch they pick is kept, the arithmetic is left to be
+        read (``0 if y = 0 and x = 0 else y·x^(y − 1)`` with y = 2 is ``y·x^(y − 1)``)."""
+        if self.kind == "if":
+            cond = _fold(self.args[0], numbers)
+            if cond.kind == "num":
+                chosen: Expr = self.args[1] if cond.args[0] else self.args[2]
+                return chosen.settle(numbers)
+            return Expr("if", (self.args[0], self.args[1].settle(numbers),
+                               self.args[2].settle(numbers)), None)
+        if self.kind in ("name", "num"):
+            return self
+        return Expr(self.kind, tuple(a.settle(numbers) for a in self.args), None)
+
     def ops(self) -> set[Op]:
         """The ops this expression calls (other than Python's operators)."""
         found: set[Op] = set()
@@ -260,9 +275,16 @@ def formula(op: Op, k: int, operands: Sequence[str], out: str) -> str | None:
     ``formula=`` text when the rule cannot be read; None when there is neither."""
     read = derivatives(op, len(operands) if op.arity == VARIADIC else 0)
     if read is not None:
-        names = dict(zip(_params(op, len(operands)), operands, strict=False))
+        params = _params(op, len(operands))
+        names = dict(zip(params, operands, strict=False))
         names["out"] = out
-        return read[k].text(names)
+        numbers = {}  # the operands given as numbers decide the conditions they are in
+        for p, given in zip(params, operands, strict=False):
+            try:
+                numbers[p] = float(given.replace("−", "-"))
+            except ValueError:
+                pass
+        return read[k].settle(numbers).text(names)
     text = op.formula[k] if k < len(op.formula) else None
     if text is None:
         return None
