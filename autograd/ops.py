@@ -265,6 +265,9 @@ def evaluate(op: Op, xs: Sequence[float], args: Sequence[Any]) -> float:
         out = _real(out, f"{op.name}: the function returned", op.at(args))
     if not _isfinite(out):
         error = domain_error(op, xs, out, args)
+        if error is None and out != out and not op.builtin and all(map(_isfinite, xs)):
+            error = DomainError(f"{op.name}: its function gave nan for {op.at(args)}; give the "
+                                "op a domain= that says which inputs it refuses and why")
         if error is not None:
             raise error
     return out

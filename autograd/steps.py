@@ -114,6 +114,7 @@ class BackwardSteps:
                 "root.zero_grad() first to watch one pass from zero, or pass accumulate=True "
                 "to add to them")
         self.root = root
+        self.accumulating = bool(held)
         self.names = Names(root)
         self.total = sum(1 for v in topological_order(root) if v.operands or hooks_of(v))
         self.done = 0
@@ -133,8 +134,10 @@ class BackwardSteps:
     def __repr__(self) -> str:
         name = self.names(self.root)
         if self.done == self.total:
+            added = (" (the leaves added it to the gradients they held, as a second backward() "
+                     "adds)") if self.accumulating else ""
             return (f"<the backward pass of {name}: all {self.total} steps done; every .grad "
-                    "holds what backward() gives>")
+                    f"holds what backward() gives{added}>")
         return (f"<the backward pass of {name}: {self.total} steps, {self.done} done; "
                 "next(steps) plays the next one, list(steps) the rest>")
 
