@@ -135,7 +135,7 @@ def _check_plain(torch: Any, m: Any, what: str) -> None:
     if hooks:
         kind_of = "pre-hook" if hooks == ["_forward_pre_hooks"] else "hook"
         raise ValueError(f"from_torch: {what} has a forward {kind_of}, which an MLP cannot "
-                         "represent (it would run the layers without it)")
+                         "represent (the MLP would compute without it)")
 
 
 def _check_linear(torch: Any, m: Any, i: int) -> None:
@@ -148,15 +148,15 @@ def _check_linear(torch: Any, m: Any, i: int) -> None:
     for name in ("weight", "bias"):
         tensor = getattr(m, name)
         if tensor.is_complex():
-            raise ValueError(f"from_torch: {where} with complex {name} ({tensor.dtype}); an "
-                             "MLP holds real numbers, and reading only the real part would "
+            raise ValueError(f"from_torch: {where}, whose {name} is complex ({tensor.dtype}); "
+                             "an MLP holds real numbers, and keeping only the real part would "
                              "change what the layer computes")
         if not tensor.is_floating_point():
-            raise ValueError(f"from_torch: {where} with {name} of dtype {tensor.dtype}; "
+            raise ValueError(f"from_torch: {where}, whose {name} has dtype {tensor.dtype}; "
                              "expected floating-point numbers")
         if tensor.is_meta:
-            raise ValueError(f"from_torch: {where} with {name} on the meta device, which holds "
-                             "no values; materialise the module first (to_empty and reset)")
+            raise ValueError(f"from_torch: {where}, whose {name} is on the meta device and "
+                             "holds no values; give the module its weights first")
 
 
 def _activation(torch: Any, m: Any) -> str | None:
