@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 
 from .files import write_atomic
 from .mlp import ACTIVATIONS, MLP, StateDict
@@ -68,16 +69,16 @@ def load(path: str | bytes | os.PathLike[str], model: MLP | None = None, *,
     A file that is not valid JSON (truncated, say), has another format or version, has the wrong
     shapes, holds anything but finite numbers, is nested absurdly deep, or is larger than
     ``max_bytes`` raises `ValueError` saying what and where; the file is fully checked before
-    any parameter changes, so ``model`` stays as it was.
+    any parameter changes, so ``model`` stays as it was. A path that is not a regular file (a
+    folder, a device such as ``/dev/zero``, a FIFO, a socket) is refused before it is read,
+    naming what it is.
     """
-    where = f"load: {os.fsdecode(path) if isinstance(path, (str, bytes)) else os.fspath(path)}"
-    with open(path, "rb") as f:
-        raw = f.read(max_bytes + 1)
-    if len(raw) > max_bytes:
-        size = os.stat(path).st_size
-        raise ValueError(f"{where}: the file is {size:,} bytes, more than max_bytes="
-                         f"{max_bytes:,}; a model file is far smaller (pass max_bytes= to read "
-                         "it anyway)")
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise TypeError(f"load: the path must be a str or a path, not {type(path).__name__}")
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+        raise ValueError(f"load: max_bytes must be a positive int, not {max_bytes!r}")
+    where = f"load: {os.fsdecode(path)}"
+    raw = _read_regular_file(path, where, max_bytes)
     try:
         doc = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant, parse_int=float)
     except UnicodeDecodeError as e:
@@ -139,6 +140,41 @@ def load(path: str | bytes | os.PathLike[str], model: MLP | None = None, *,
     except ValueError as e:
         raise ValueError(f"{where}: {str(e).removeprefix('load_state_dict: ')}") from None
     return target
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _refuse_unless_regular(mode: int, where: str) -> None:
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        raise ValueError(f"{where} is {kind}, not a regular file; load reads the files "
+                         "that save writes")
+
+
+def _read_regular_file(path: str | bytes | os.PathLike[str], where: str, max_bytes: int
+                       ) -> bytes:
+    """At most ``max_bytes`` of the regular file at `path`. What is at the path is looked at
+    before it is opened (opening a device or FIFO can block or have effects), and again on the
+    open file, in case it was swapped in between."""
+    _refuse_unless_regular(os.stat(path).st_mode, where)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    with open(os.open(path, flags), "rb") as f:
+        info = os.fstat(f.fileno())
+        _refuse_unless_regular(info.st_mode, where)
+        raw = b"" if info.st_size > max_bytes else f.read(max_bytes + 1)
+    if info.st_size > max_bytes or len(raw) > max_bytes:
+        size = max(info.st_size, len(raw))
+        raise ValueError(f"{where}: the file is {size:,} bytes, more than max_bytes="
+                         f"{max_bytes:,}; a model file is far smaller (pass max_bytes= to read "
+                         "it anyway)")
+    return raw
 
 
 def _refuse_constant(name: str) -> float:

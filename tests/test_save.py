@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -205,3 +206,36 @@ def test_binary_garbage_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"\x80\x04\x95pickle?")
     with pytest.raises(ValueError, match="not a UTF-8 text file"):
         load(path)
+
+
+def test_what_is_not_a_regular_file_is_named_not_read(tmp_path: Path) -> None:
+    """/dev/zero once read as 20 MB of zeros and was called "0 bytes, more than max_bytes"; a
+    FIFO would block the open. Both are refused from what is at the path, before any read."""
+    cases = [(tmp_path, "a folder")]
+    if os.path.exists("/dev/zero"):
+        cases.append((Path("/dev/zero"), "a character device"))
+    if hasattr(os, "mkfifo"):
+        fifo = tmp_path / "pipe"
+        os.mkfifo(fifo)  # nobody writes to it: opening it to read would wait forever
+        cases.append((fifo, r"a FIFO \(named pipe\)"))
+    for path, kind in cases:
+        shown = re.escape(str(path))
+        with pytest.raises(ValueError, match=rf"^load: {shown} is {kind}, not a regular file"):
+            load(path)
+        link = tmp_path / "link.json"
+        link.unlink(missing_ok=True)
+        link.symlink_to(path)
+        with pytest.raises(ValueError, match=rf"^load: {re.escape(str(link))} is {kind}"):
+            load(link)
+
+
+def test_load_checks_its_arguments(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    save(MLP(2, [1], seed=0), path)
+    with pytest.raises(TypeError, match="load: the path must be a str or a path, not int"):
+        load(3)  # type: ignore[arg-type]  # an int would be taken as an open file descriptor
+    for bad in (0, -5, True, 1.5):
+        with pytest.raises(ValueError, match="load: max_bytes must be a positive int"):
+            load(path, max_bytes=bad)  # type: ignore[arg-type]
+    with pytest.raises(FileNotFoundError):
+        load(tmp_path / "missing.json")
