@@ -2,8 +2,9 @@
 
 Plain classes, micrograd's constructors and PyTorch's methods (``parameters``,
 ``named_parameters``, ``zero_grad``, ``state_dict``, ``load_state_dict``); `autograd.nn`
-re-exports them and its docstring is the guide. Each neuron call makes one fused `dot` node
-and, unless the neuron is linear, one activation node.
+re-exports them and its docstring is the guide, including why the default activation is tanh.
+Each neuron call makes one fused `dot` node and, unless the neuron is linear, one activation
+node.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ class Neuron(Module):
     def __init__(
         self,
         nin: int,
-        activation: str = "relu",
+        activation: str = "tanh",
         *,
         name: str = "",
         seed: int | None = None,
@@ -221,7 +222,7 @@ class Layer(Module):
         self,
         nin: int,
         nout: int,
-        activation: str = "relu",
+        activation: str = "tanh",
         *,
         name: str = "",
         seed: int | None = None,
@@ -288,10 +289,11 @@ class Layer(Module):
 class MLP(Module):
     """A multi-layer perceptron: ``MLP(2, [16, 16, 1])`` has layers 2->16, 16->16, 16->1.
 
-    Hidden layers use `activation` (``'relu'``, ``'tanh'``, ``'sigmoid'``, ``'leaky_relu'`` or
-    ``'linear'``); the last layer is linear, so the model outputs raw scores (logits). Calling it
-    on a list of ``nin`` floats or Values returns a Value when the last layer has one output,
-    else a list of Values. Layers are labeled ``L1``, ``L2``, ...
+    Hidden layers use `activation`: ``'tanh'`` (the default, as in micrograd's lecture),
+    ``'relu'`` (micrograd's ``nn.py``), ``'sigmoid'``, ``'leaky_relu'`` or ``'linear'``; why
+    tanh is the default is in `autograd.nn`. The last layer is linear, so the model outputs raw
+    scores (logits). Calling it on a list of ``nin`` floats or Values returns a Value when the
+    last layer has one output, else a list of Values. Layers are labeled ``L1``, ``L2``, ...
     """
 
     __slots__ = ("nin", "nouts", "activation", "layers")
@@ -300,7 +302,7 @@ class MLP(Module):
         self,
         nin: int,
         nouts: Sequence[int],
-        activation: str = "relu",
+        activation: str = "tanh",
         *,
         seed: int | None = None,
         rng: random.Random | None = None,
