@@ -141,12 +141,24 @@ def _logits_rows(logits: Sequence[Any], op: str) -> list[Sequence[Operand]]:
 
 def softmax(values: Sequence[Operand]) -> list[Value]:
     """``exp(v_i) / sum_j exp(v_j)``, with the largest value subtracted first (no overflow)."""
-    if not all(map(_is_scalar, values)) or isinstance(values, (str, bytes)) or not values:
-        raise ValueError("softmax: expected one non-empty list of numbers or Values, "
-                         "not a batch or anything else")
+    if (isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values
+            or not all(map(_is_scalar, values))):
+        raise ValueError(f"softmax: expected one non-empty list of numbers or Values, not a "
+                         f"batch or anything else; got {_kind(values)} (for a batch, call "
+                         "softmax on each row)")
     exps = _shifted_exps(values)
     total = fused.sum(exps)
     return [e / total for e in exps]
+
+
+def _kind(x: object) -> str:
+    """``a Value``, ``a list holding a list``: what a wrong argument is, for messages."""
+    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+        return f"a {type(x).__name__}"
+    if not x:
+        return f"an empty {type(x).__name__}"
+    bad = next((v for v in x if not _is_scalar(v)), None)
+    return f"a {type(x).__name__} holding a {type(bad).__name__}"
 
 
 def _shifted_exps(row: Sequence[Operand]) -> list[Value]:
@@ -197,7 +209,8 @@ def hinge_loss(scores: Value | Sequence[Value], y: float | Sequence[float]) -> V
         raise ValueError(f"{op}: empty input")
     terms = []
     for i, (s, yi) in enumerate(zip(ss, ys, strict=True)):
-        if yi != 1 and yi != -1:
+        label = yi.data if isinstance(yi, Value) else yi  # a Value label counts by its number
+        if not _is_scalar(label) or label not in (1, -1):
             raise ValueError(f"{op}: label {yi!r} (sample {i}) must be -1 or +1; "
                              "map 0/1 labels with y = [2 * t - 1 for t in y]")
         if not isinstance(s, Value):

@@ -108,6 +108,9 @@ def _collect(value: Any, target: Any, where: str, out: list[tuple[Value, float]]
     if hasattr(value, "tolist"):  # numpy arrays, torch tensors
         value = value.tolist()
     if isinstance(target, Value):
+        if isinstance(value, Value):
+            raise ValueError(f"load_state_dict: {where} is a Value; expected a plain number "
+                             "(its .data)")
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise ValueError(
                 f"load_state_dict: {where} is {type(value).__name__} {value!r:.40}; "

@@ -238,6 +238,8 @@ def test_state_dict_layout_and_round_trip() -> None:
         (lambda d: d["L2.weight"][0].__setitem__(1, "0.5"), r"L2.weight\[0\]\[1\] is str"),
         (lambda d: d["L2.weight"][0].__setitem__(1, True), r"is bool"),
         (lambda d: d.__setitem__("L2.bias", 0.5), r"L2.bias is float; expected a list of 1"),
+        (lambda d: d["L1.bias"].__setitem__(0, Value(0.5)),
+         r"L1.bias\[0\] is a Value; expected a plain number \(its .data\)"),
     ],
 )
 def test_load_state_dict_refuses_bad_input_and_leaves_model_alone(change: Any, message: str
@@ -330,6 +332,20 @@ def test_hinge_loss_by_hand() -> None:
     assert hinge_loss(s, -1).data == 1.25
 
 
+def test_values_as_labels_count_by_their_number() -> None:
+    """A Value label once reached ``label != 1``, which a Value refuses (it compares by
+    identity): the loss raised the engine's TypeError instead of computing."""
+    scores = [Value(2.0), Value(0.5), Value(-1.0)]
+    plain = hinge_loss(scores, [1, -1, 1]).data
+    assert hinge_loss(scores, [Value(1.0), Value(-1.0), Value(1.0)]).data == plain
+    with pytest.raises(ValueError, match=r"hinge_loss: label Value\(data=0.0.*\(sample 0\) "
+                       "must be -1 or"):
+        hinge_loss(scores[:1], [Value(0.0)])
+    for bad in (True, math.nan, "1"):
+        with pytest.raises(ValueError, match=r"label .* \(sample 0\) must be -1 or \+1"):
+            hinge_loss(scores[:1], [bad])  # type: ignore[list-item]
+
+
 def test_loss_errors_name_the_problem() -> None:
     with pytest.raises(ValueError, match="mse_loss: pred has 2 items but target has 3"):
         mse_loss([Value(1.0), Value(2.0)], [1.0, 2.0, 3.0])
@@ -343,6 +359,11 @@ def test_loss_errors_name_the_problem() -> None:
         mse_loss(Value(1.0), "1")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"label 0 \(sample 1\) must be -1 or \+1"):
         hinge_loss([Value(1.0), Value(2.0)], [1, 0])
+    for bad, kind in ((Value(1.0), "a Value"), ([[1.0, 2.0]], "a list holding a list"),
+                      ([], "an empty list"), ([1.0, "2"], "a list holding a str")):
+        with pytest.raises(ValueError, match=f"softmax: expected one non-empty list of numbers "
+                           f"or Values, not a batch or anything else; got {kind}"):
+            softmax(bad)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="hinge_loss: 2 scores but 1 labels"):
         hinge_loss([Value(1.0), Value(2.0)], [1])
     with pytest.raises(ValueError, match=r"target 2 \(sample 0\) is not a class index in 0..1"):
