@@ -21,7 +21,6 @@ from .torch_bridge import LinearLayer, read_sequential, to_sequential
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron", "Parameter", "StateDict"]
 
-# name -> the Value method applied after the dot product (None: linear, no extra node).
 ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
     "relu": Value.relu,
     "tanh": Value.tanh,
@@ -29,6 +28,8 @@ ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
     "leaky_relu": Value.leaky_relu,  # slope 0.01, PyTorch's default
     "linear": None,
 }
+"""The activations by name: the Value method applied after a neuron's dot product (None for
+``'linear'``: no extra node). ``'tanh'`` is the default of `Neuron`, `Layer` and `MLP`."""
 
 
 class Parameter(Value):

@@ -18,7 +18,10 @@ from .mlp import ACTIVATIONS, MLP, StateDict
 __all__ = ["FORMAT", "MAX_BYTES", "VERSION", "load", "save"]
 
 FORMAT = "autograd-scalar.mlp"
+"""The ``"format"`` field of every model file."""
+
 VERSION = 1
+"""The version of the file layout that `save` writes and `load` reads."""
 
 
 def save(model: MLP, path: str | os.PathLike[str]) -> None:
