@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import math
+import numbers
 import random
 import warnings
 from collections.abc import Callable, Sequence
@@ -27,21 +28,28 @@ with warnings.catch_warnings():  # Jupyter without ipywidgets: tqdm falls back t
     warnings.simplefilter("ignore", TqdmWarning)
     from tqdm.auto import tqdm
 
-from . import nn
 from .core import Value
 from .data import batches
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge_loss,
+    l1_loss,
+    mse_loss,
+)
 from .modes import no_grad
 from .optim import Adam, LRScheduler, Optimizer
 
 __all__ = ["DivergedError", "EpochStats", "accuracy", "fit"]
 
 LOSSES: dict[str, Callable[..., Value]] = {
-    "hinge": nn.hinge_loss,
-    "mse": nn.mse_loss,
-    "l1": nn.l1_loss,
-    "binary_cross_entropy": nn.binary_cross_entropy,
-    "binary_cross_entropy_with_logits": nn.binary_cross_entropy_with_logits,
-    "cross_entropy": nn.cross_entropy,
+    "hinge": hinge_loss,
+    "mse": mse_loss,
+    "l1": l1_loss,
+    "binary_cross_entropy": binary_cross_entropy,
+    "binary_cross_entropy_with_logits": binary_cross_entropy_with_logits,
+    "cross_entropy": cross_entropy,
 }
 """The losses `fit` knows by name (PyTorch's names; ``'hinge'`` is micrograd's SVM loss)."""
 
@@ -53,15 +61,40 @@ class EpochStats(TypedDict):
 
     epoch: int  #: counted from 1
     loss: float  #: mean loss over the epoch's samples
-    accuracy: float | None  #: share of the epoch's predictions that were right (None: regression)
+    #: share of the epoch's predictions that were right (None: regression, or labels that are
+    #: not numbers)
+    accuracy: float | None
     lr: float  #: the learning rate used in this epoch
 
 
-def _correct(pred: Value | Sequence[Value], label: float, threshold: float) -> bool:
+def _correct(pred: Any, label: Any, threshold: float, where: str) -> bool:
+    """Whether one prediction is right. An output or label that is NaN or infinite has no
+    right or wrong: it raises, naming `where` (the sample)."""
+    if isinstance(label, bool) or not isinstance(label, (numbers.Real, Value)):
+        raise TypeError(f"{where}: the label is a {type(label).__name__}; expected a number")
+    t = label.data if isinstance(label, Value) else float(label)
+    if not math.isfinite(t):
+        raise ValueError(f"{where}: the label is {t!r}; expected a finite number")
     if isinstance(pred, Value):  # one output: a score, positive class above the threshold
-        return (pred.data > threshold) == (label > 0)
-    scores = [p.data for p in pred]  # several outputs: the class with the largest score
-    return scores.index(max(scores)) == label
+        return (_score(pred, where) > threshold) == (t > 0)
+    if isinstance(pred, (str, bytes)) or not isinstance(pred, Sequence) or not pred:
+        raise TypeError(f"{where}: the model gave a {type(pred).__name__}; expected a Value "
+                        "(one output) or a non-empty list of Values (one score per class)")
+    scores = [_score(p, f"{where}, output {k}") for k, p in enumerate(pred)]
+    if t != int(t) or not 0 <= t < len(scores):  # several outputs: the largest score's index
+        raise ValueError(f"{where}: the label {label!r} is not a class index in "
+                         f"0..{len(scores) - 1} (the model gives {len(scores)} scores)")
+    return scores.index(max(scores)) == int(t)
+
+
+def _score(out: Any, where: str) -> float:
+    if isinstance(out, bool) or not isinstance(out, (numbers.Real, Value)):
+        raise TypeError(f"{where}: the model gave a {type(out).__name__}; expected a Value")
+    x = out.data if isinstance(out, Value) else float(out)
+    if not math.isfinite(x):
+        raise ValueError(f"{where}: the model's output is {x!r}, which is neither right nor "
+                         "wrong; the model has diverged or its input is not finite")
+    return x
 
 
 def accuracy(model: Callable[[Sequence[float]], Any], X: Sequence[Sequence[float]],
@@ -72,13 +105,17 @@ def accuracy(model: Callable[[Sequence[float]], Any], X: Sequence[Sequence[float
     or logits with labels -1/+1 or 0/1; use 0.5 for probabilities), and it is right when the
     label is positive (> 0) exactly then. Several outputs: right when the largest score is at
     index ``label``.
+
+    An output that is NaN or infinite is neither right nor wrong: it raises `ValueError`
+    naming the sample (so does a label that is not finite, or not a class index).
     """
     if len(X) != len(y):
         raise ValueError(f"accuracy: X has {len(X)} samples but y has {len(y)}")
     if not X:
         raise ValueError("accuracy: no samples")
     with no_grad():
-        hits = sum(_correct(model(x), t, threshold) for x, t in zip(X, y, strict=True))
+        hits = sum(_correct(model(x), t, threshold, f"accuracy: sample {i}")
+                   for i, (x, t) in enumerate(zip(X, y, strict=True)))
     return hits / len(X)
 
 
@@ -140,7 +177,8 @@ def fit(
     _check_data(X, y)
     _check_outputs(model, X, loss)
     threshold = 0.5 if loss == "binary_cross_entropy" else 0.0
-    measure = loss not in _REGRESSION
+    measure = loss not in _REGRESSION and all(
+        isinstance(t, (numbers.Real, Value)) and not isinstance(t, bool) for t in y)
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
     size = batch_size if batch_size is not None else len(X)
     gc_was_enabled = gc.isenabled()
@@ -182,8 +220,9 @@ def _run(model: Callable[[Sequence[float]], Any], X: Sequence[Sequence[float]],
                 _check_finite(batch_loss.data, optimizer.params, epoch, b, history)
                 total += batch_loss.data * len(xb)
                 if measure:
-                    hits += sum(_correct(p, t, threshold)
-                                for p, t in zip(preds, yb, strict=True))
+                    hits += sum(_correct(p, t, threshold, f"fit: epoch {epoch}, batch {b}, "
+                                         f"sample {k} of the batch")
+                                for k, (p, t) in enumerate(zip(preds, yb, strict=True)))
             stats: EpochStats = {"epoch": epoch, "loss": total / len(X),
                                  "accuracy": hits / len(X) if measure else None, "lr": lr}
             history.append(stats)

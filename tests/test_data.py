@@ -179,6 +179,45 @@ def test_accuracy_sign_threshold_and_argmax() -> None:
         accuracy(one, [[1.0], [2.0]], [1])
 
 
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_accuracy_over_nan_raises_naming_the_sample(bad: float) -> None:
+    """A NaN output once counted as a right "negative", and a NaN logit never won the argmax:
+    a diverged model scored 1.0."""
+    def one(x: list[float]) -> Value:
+        return Value(x[0])
+
+    with pytest.raises(ValueError, match=rf"accuracy: sample 1: the model's output is {bad!r}"):
+        accuracy(one, [[-1.0], [bad], [-2.0]], [-1, -1, -1])
+
+    def three(x: list[float]) -> list[Value]:
+        return [Value(v) for v in x]
+
+    with pytest.raises(ValueError, match=rf"accuracy: sample 0, output 1: the model's output "
+                       rf"is {bad!r}"):
+        accuracy(three, [[2.0, bad, 0.5]], [0])  # class 0 has the largest finite score
+    model = MLP(2, [3, 3], seed=0)
+    model.layers[-1].neurons[2].b.data = math.nan  # a real model with one NaN logit
+    with pytest.raises(ValueError, match="accuracy: sample 0, output 2: the model's output is "
+                       "nan"):
+        accuracy(model, [[0.5, 0.5]], [0])
+
+
+def test_accuracy_refuses_labels_it_cannot_score() -> None:
+    def three(x: list[float]) -> list[Value]:
+        return [Value(v) for v in x]
+
+    X = [[0.1, 0.7, 0.2], [3.0, 1.0, 2.0]]
+    with pytest.raises(ValueError, match="sample 1: the label 3 is not a class index in 0..2"):
+        accuracy(three, X, [1, 3])
+    with pytest.raises(ValueError, match="sample 0: the label 0.5 is not a class index"):
+        accuracy(three, X, [0.5, 0])
+    with pytest.raises(ValueError, match="sample 1: the label is nan; expected a finite"):
+        accuracy(lambda x: Value(x[0]), [[1.0], [2.0]], [1, math.nan])
+    with pytest.raises(TypeError, match="sample 0: the label is a str"):
+        accuracy(three, X, ["a", 0])  # type: ignore[list-item]
+    assert accuracy(three, X, [1.0, 0.0]) == 1.0  # whole floats are class indices
+
+
 def test_fit_history_progress_bar_and_scheduler(capsys: pytest.CaptureFixture[str]) -> None:
     X, labels = make_moons(40, noise=0.1, seed=0)
     y = [2 * t - 1 for t in labels]
@@ -216,6 +255,11 @@ def test_fit_with_multi_class_callable_loss_and_regression() -> None:
 
     fit(reg, xs, ts, loss=my_loss, epochs=2, batch_size=4, progress=False)
     assert calls == [4, 4, 2, 4, 4, 2]
+
+    two = MLP(1, [4, 2], seed=0)  # two outputs, a target pair each: no accuracy to measure
+    pairs = [[x[0], -x[0]] for x in xs]
+    hist = fit(two, xs, pairs, loss=mse_loss, epochs=2, progress=False)
+    assert [h["accuracy"] for h in hist] == [None, None]
 
 
 def test_fit_errors() -> None:

@@ -162,7 +162,7 @@ def test_training_run_matches_torch_hinge(name: str, kwargs: dict[str, Any]) -> 
     ours_cls = {"SGD": SGD, "Adam": Adam, "AdamW": AdamW}[name]
     X, labels = make_moons(40, noise=0.1, seed=1)
     y = [2.0 * t - 1.0 for t in labels]
-    model = MLP(2, [8, 8, 1], seed=2)
+    model = MLP(2, [8, 8, 1], activation="relu", seed=2)  # _to_torch puts ReLU between
     initial = [p.data for p in model.parameters()]
     net = _to_torch(torch, model)
     opt = ours_cls(model.parameters(), **kwargs)
@@ -191,7 +191,7 @@ def test_training_run_matches_torch_hinge(name: str, kwargs: dict[str, Any]) -> 
 def test_training_run_matches_torch_cross_entropy(name: str) -> None:
     torch = _torch()
     X, y = make_spiral(30, classes=3, seed=0)
-    model = MLP(2, [6, 3], seed=5)
+    model = MLP(2, [6, 3], activation="relu", seed=5)
     net = _to_torch(torch, model)
     kwargs: dict[str, Any] = {"lr": 0.05, "momentum": 0.9} if name == "SGD" else {"lr": 0.05}
     opt = {"SGD": SGD, "Adam": Adam, "AdamW": AdamW}[name](model.parameters(), **kwargs)

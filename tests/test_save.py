@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ def test_file_layout_follows_torch_linear(tmp_path: Path) -> None:
     save(model, str(path))
     doc = json.loads(path.read_text())
     assert doc["format"] == "autograd-scalar.mlp" and doc["version"] == 1
-    assert doc["activation"] == "relu"
+    assert doc["activation"] == "tanh"  # the default
     assert [(len(L["weight"]), len(L["weight"][0]), len(L["bias"])) for L in doc["layers"]] == [
         (3, 2, 3), (1, 3, 1)]  # weight [out][in], bias [out]
     assert doc["layers"][0]["weight"][2][1] == model.layers[0].neurons[2].w[1].data
@@ -49,7 +50,7 @@ def test_file_layout_follows_torch_linear(tmp_path: Path) -> None:
 
 def test_loads_into_torch(tmp_path: Path) -> None:
     torch = pytest.importorskip("torch")
-    model = MLP(2, [5, 5, 1], seed=4)
+    model = MLP(2, [5, 5, 1], activation="relu", seed=4)
     path = tmp_path / "model.json"
     save(model, path)
     d = json.loads(path.read_text())  # the bridge shown in save's docstring
@@ -75,7 +76,7 @@ def test_load_into_an_existing_model(tmp_path: Path) -> None:
     assert load(tmp_path / "a.json", model=dst) is dst
     assert dst.state_dict() == src.state_dict()
     before = dst.state_dict()
-    for other in (MLP(2, [4, 1], seed=0), MLP(2, [3, 1], activation="tanh", seed=0)):
+    for other in (MLP(2, [4, 1], seed=0), MLP(2, [3, 1], activation="relu", seed=0)):
         save(other, tmp_path / "b.json")
         with pytest.raises(ValueError, match=r"the file holds MLP\(2, \[\d, 1\]"):
             load(tmp_path / "b.json", model=dst)
@@ -154,7 +155,7 @@ def test_bad_documents_are_refused_and_leave_the_model_alone(
     change(doc)
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(doc))
-    model = MLP(2, [2, 1], seed=0)
+    model = MLP(2, [2, 1], activation="relu", seed=0)  # as the document says
     before = model.state_dict()
     with pytest.raises(ValueError, match=message):
         load(path, model=model)
@@ -177,7 +178,7 @@ def test_non_numbers_and_non_documents_are_refused(tmp_path: Path, text: str, me
                                                    ) -> None:
     path = tmp_path / "bad.json"
     path.write_text(text)
-    model = MLP(2, [1], seed=0)
+    model = MLP(2, [1], activation="relu", seed=0)  # as the documents say
     before = model.state_dict()
     with pytest.raises(ValueError, match=message):
         load(path, model=model)
@@ -205,3 +206,36 @@ def test_binary_garbage_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"\x80\x04\x95pickle?")
     with pytest.raises(ValueError, match="not a UTF-8 text file"):
         load(path)
+
+
+def test_what_is_not_a_regular_file_is_named_not_read(tmp_path: Path) -> None:
+    """/dev/zero once read as 20 MB of zeros and was called "0 bytes, more than max_bytes"; a
+    FIFO would block the open. Both are refused from what is at the path, before any read."""
+    cases = [(tmp_path, "a folder")]
+    if os.path.exists("/dev/zero"):
+        cases.append((Path("/dev/zero"), "a character device"))
+    if hasattr(os, "mkfifo"):
+        fifo = tmp_path / "pipe"
+        os.mkfifo(fifo)  # nobody writes to it: opening it to read would wait forever
+        cases.append((fifo, r"a FIFO \(named pipe\)"))
+    for path, kind in cases:
+        shown = re.escape(str(path))
+        with pytest.raises(ValueError, match=rf"^load: {shown} is {kind}, not a regular file"):
+            load(path)
+        link = tmp_path / "link.json"
+        link.unlink(missing_ok=True)
+        link.symlink_to(path)
+        with pytest.raises(ValueError, match=rf"^load: {re.escape(str(link))} is {kind}"):
+            load(link)
+
+
+def test_load_checks_its_arguments(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    save(MLP(2, [1], seed=0), path)
+    with pytest.raises(TypeError, match="load: the path must be a str or a path, not int"):
+        load(3)  # type: ignore[arg-type]  # an int would be taken as an open file descriptor
+    for bad in (0, -5, True, 1.5):
+        with pytest.raises(ValueError, match="load: max_bytes must be a positive int"):
+            load(path, max_bytes=bad)  # type: ignore[arg-type]
+    with pytest.raises(FileNotFoundError):
+        load(tmp_path / "missing.json")

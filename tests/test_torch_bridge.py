@@ -130,6 +130,59 @@ def test_unsupported_networks_are_refused_naming_the_layer(build: Any, message: 
         MLP.from_torch(broken)
 
 
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_weights_are_refused_not_read_as_their_real_part(dtype: str) -> None:
+    torch = _torch()
+    linear = torch.nn.Linear(2, 3, dtype=getattr(torch, dtype))
+    for module in (linear, torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Tanh(), linear)):
+        layer = 0 if module is linear else 2
+        with pytest.raises(ValueError, match=rf"from_torch: layer {layer} is Linear\(2, 3\), "
+                           rf"whose weight is complex \(torch.{dtype}\); an MLP holds real"):
+            MLP.from_torch(module)
+
+
+def test_weights_without_values_are_refused() -> None:
+    torch = _torch()
+    with pytest.raises(ValueError, match="layer 0 is Linear.2, 3., whose weight is on the meta "
+                       "device and holds no values"):
+        MLP.from_torch(torch.nn.Linear(2, 3, device="meta"))
+
+
+def test_a_sequential_with_its_own_forward_is_refused_naming_it() -> None:
+    torch = _torch()
+
+    class Doubled(torch.nn.Sequential):
+        def forward(self, x: Any) -> Any:
+            return 2 * super().forward(x)
+
+    class Named(torch.nn.Sequential):
+        """Only a name: it computes the plain stack."""
+
+    layers = (torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
+    with pytest.raises(ValueError, match=r"from_torch: the module is Doubled, a Sequential with "
+                       r"its own forward\(\), which an MLP cannot represent"):
+        MLP.from_torch(Doubled(*layers))
+    with pytest.raises(ValueError, match=r"layer 1 is Doubled; supported: Linear"):
+        MLP.from_torch(torch.nn.Sequential(layers[0], Doubled(layers[1]), layers[2]))
+    x = [0.5, -1.5]
+    model = MLP.from_torch(Named(*layers))  # the plain stack: accepted, same outputs
+    assert close(model(x).data, Named(*layers)(torch.tensor(x)).item(), 1e-6)
+
+
+def test_forward_hooks_are_refused_naming_the_layer() -> None:
+    torch = _torch()
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh(), torch.nn.Linear(3, 1))
+    handle = net[1].register_forward_pre_hook(lambda m, args: (args[0] * 2,))
+    with pytest.raises(ValueError, match=r"from_torch: layer 1 \(Tanh\) has a forward pre-hook"):
+        MLP.from_torch(net)
+    handle.remove()
+    handle = net.register_forward_hook(lambda m, args, out: out + 1)
+    with pytest.raises(ValueError, match="from_torch: the module has a forward hook"):
+        MLP.from_torch(net)
+    handle.remove()
+    assert MLP.from_torch(net).nouts == [3, 1]  # without the hooks: accepted
+
+
 def test_without_torch_the_error_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "torch", None)  # import torch now fails, as if absent
     model = MLP(2, [3, 1], seed=0)
