@@ -53,7 +53,7 @@ def pictures() -> list[tuple[str, Value, dict[str, Any]]]:
     made.append(("mlp.svg", loss, {"inputs": inputs}))
     made.append(("mlp_neurons.svg", loss, {"inputs": inputs, "collapse": "neuron"}))
 
-    big = MLP(2, [16, 16, 1], seed=4)
+    big = MLP(2, [16, 16, 1], activation="relu", seed=4)
     x = [Value(0.5, "x1"), Value(-1.0, "x2")]
     loss = hinge_loss(cast(Value, big(x)), 1.0)
     loss.label = "loss"

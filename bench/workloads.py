@@ -209,7 +209,7 @@ Step = tuple[Callable[[], float], Callable[[], list[float]]]  # (the step, the p
 
 
 def ours_step(X: Any, Y: Any, W: Any, B: Any) -> Step:
-    model = autograd.nn.MLP(SIZES[0], list(SIZES[1:]))
+    model = autograd.nn.MLP(SIZES[0], list(SIZES[1:]), activation="relu")
     params = model.parameters()
     for p, v in zip(params, flat_floats(W, B), strict=True):
         p.data = v
