@@ -247,7 +247,7 @@ pip_install --upgrade pip
 
 PACKAGES="$(listed_packages test notebooks)"
 say "installing autograd-scalar (editable) with the [test,notebooks] extras${PACKAGES:+: $PACKAGES}"
-say "  and what they need (about 100 packages, half a minute the first time)"
+say "  and the packages they need (half a minute or so the first time)"
 pip_install -e '.[test,notebooks]'
 
 # nbmake runs notebooks on the kernel named in their metadata ("python3");
