@@ -49,7 +49,7 @@ PY
 }
 
 # pip install "$@", saying what it does: on a terminal, one line that names each package as
-# pip collects it; then how many packages were installed. pip's whole output goes to
+# pip collects it, then says they are being installed; then how many were installed. pip's whole output goes to
 # $VENV/.pip-install.log, whose end is shown if pip fails.
 pip_install() {
     local log="$VENV/.pip-install.log" status=0 line name n=0 installed
@@ -57,11 +57,17 @@ pip_install() {
         "$VPY" -m pip install --progress-bar off "$@" 2>&1 | tee "$log" | {
             while IFS= read -r line; do
                 case "$line" in
-                    Collecting\ *)
-                        name="${line#Collecting }"
-                        name="${name%%[ <>=!~;[]*}"
+                    Collecting\ *|Processing\ *.whl*)  # from an index / a local wheel
+                        name="${line#* }"
+                        name="${name%% *}"
+                        name="${name##*/}"
+                        name="${name%%[<>=!~;[]*}"
+                        name="${name%%-[0-9]*}"
                         n=$((n + 1))
                         printf '\r\033[K[setup]   %d: %s' "$n" "$name"
+                        ;;
+                    Installing\ collected\ packages:*)
+                        printf '\r\033[K[setup]   installing (%d collected)' "$n"
                         ;;
                 esac
             done
