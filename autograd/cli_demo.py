@@ -14,7 +14,7 @@ from .files import check_target, write_atomic
 from .inspect import backward_steps, explain, fmt
 from .modes import no_grad
 
-__all__ = ["ascii_map", "check_folder", "demo", "two_layer_page"]
+__all__ = ["ascii_map", "check_folder", "demo", "demo_page", "two_layer_page"]
 
 
 def _title(text: str) -> None:
@@ -140,7 +140,7 @@ def _demo_pictures(out: Path, net: TwoLayerSigmoid, score: Value, sample: list[V
             write_atomic(dot_file, draw(root, **options).source.encode("utf-8"),
                          what="--out", make_folders=True)
             print(f"wrote {dot_file} (no SVG: {e})")
-    _demo_page(out, net)
+    demo_page(out, net)
     print(f"\nOutput folder: {out.resolve()}")
 
 
@@ -152,7 +152,7 @@ def two_layer_page(out: Path, net: TwoLayerSigmoid) -> Path:
                      params=net.parameters(), inputs=[net.i1, net.i2])
 
 
-def _demo_page(out: Path, net: TwoLayerSigmoid) -> None:
+def demo_page(out: Path, net: TwoLayerSigmoid) -> None:
     """The step-through page of the two-layer network, next to the pictures."""
     from .viz import GraphvizNotFoundError
 
