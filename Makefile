@@ -35,22 +35,36 @@ help:
 	@echo "make clean      remove caches and build output (keeps .venv)"
 	@echo "make distclean  clean, and remove .venv too"
 
+# SETUP_NEXT: the targets that run after the set-up (`make demo` runs `demo`), so that the
+# set-up does not suggest running what is about to run.
 setup:
-	@bash scripts/setup.sh
+	@SETUP_NEXT='$(filter-out setup,$(MAKECMDGOALS))' bash scripts/setup.sh
 
+# The demo, then how to run the command line yourself (it is in the virtual environment).
 demo: setup
 	$(CLI) demo
+	@echo
+	@echo 'The command line is $(CLI): try $(CLI) --help, or'
+	@echo '  $(CLI) grad "sigmoid(w*x + b)" w=-3 x=2 b=1 --explain w'
+	@echo 'To type just autograd, activate the environment first: source $(VENV)/bin/activate'
 
 # Notebooks are passed to nbmake only when there are some: with none, pytest
 # would be asked to collect a path that does not exist. -rs lists why tests were
 # skipped; tests/conftest.py then counts them and names `make test-all`.
+#
+# The browser tests need the `chromium` program and the Python package playwright (the
+# [browser] extra), exactly what tests/test_page.py looks for; the line says which is missing.
 test: setup
-	@if command -v chromium >/dev/null 2>&1 && $(PY) -c 'import playwright' 2>/dev/null; then \
-		echo "browser tests: chromium and playwright found, tests/test_page.py runs them"; \
-	else \
-		echo "browser tests: SKIPPED, chromium or playwright is not installed" \
-			"(make test-all installs chromium and playwright; see README)"; \
-	fi
+	@missing=(); \
+	command -v chromium >/dev/null 2>&1 || missing+=("Chromium (the chromium program)"); \
+	$(PY) -c 'import playwright' 2>/dev/null || missing+=("Playwright (the [browser] extra)"); \
+	case $${#missing[@]} in \
+		0) echo "browser tests: Chromium and Playwright found, tests/test_page.py runs them";; \
+		1) echo "browser tests: SKIPPED, $${missing[0]} is not installed" \
+			"(make test-all installs it; see README)";; \
+		*) echo "browser tests: SKIPPED, $${missing[0]} and $${missing[1]} are not installed" \
+			"(make test-all installs them; see README)";; \
+	esac
 	@set -- notebooks/*.ipynb; \
 	if [ -e "$$1" ]; then \
 		echo "$(PY) -m pytest -rs tests --nbmake $$*"; \

@@ -6,17 +6,19 @@ labeled the way the tutorials label them:
 - `pigs_sold`: y = 5x₁² + 8x₂ + 35x₃ + 30, the partial derivatives example (∂y/∂x₃ = 35);
 - `parabola`: f(x) = 2x² − 12x + 20, the gradient descent example (its minimum is 2, at x = 3).
 
-Each is a plain function: it works on Values (building a graph) and on numbers.
+`pigs_sold` and `parabola` are plain functions: they work on Values (building a graph) and on
+numbers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
 from .core import Value
 
-__all__ = ["TwoLayerSigmoid", "parabola", "pigs_sold", "two_layer_sigmoid"]
+__all__ = ["WORKED_WEIGHTS", "TwoLayerSigmoid", "parabola", "pigs_sold", "two_layer_sigmoid"]
 
 N = TypeVar("N", Value, float)
 
@@ -71,17 +73,32 @@ class TwoLayerSigmoid:
         return [*self.weights(), self.b1, self.b2]
 
 
-def two_layer_sigmoid(targets: tuple[float, float] = (0.85, 0.30)) -> TwoLayerSigmoid:
+WORKED_WEIGHTS: dict[str, float] = {
+    "w1": 0.05, "w2": 0.15, "w3": 0.10, "w4": 0.20, "b1": 0.35,
+    "w5": 0.25, "w6": 0.35, "w7": 0.30, "w8": 0.40, "b2": 0.50,
+}
+"""The weights and biases of the network worked by hand, by label."""
+
+
+def two_layer_sigmoid(targets: tuple[float, float] = (0.85, 0.30), *,
+                      weights: Mapping[str, float] | None = None) -> TwoLayerSigmoid:
     """Build the network: inputs 0.10, 0.20; w1..w4 = 0.05, 0.15, 0.10, 0.20, b1 = 0.35;
     w5..w8 = 0.25, 0.35, 0.30, 0.40, b2 = 0.50; sigmoid everywhere; E = sum of 1/2 (t - o)^2
     with targets 0.85 and 0.30.
 
-    Every op is written out (no fused nodes), so the graph shows each step of the derivation.
+    ``weights`` replaces some of them by label (``{"w5": 0.268375021}``): the same network
+    after a step of gradient descent, say. Every op is written out (no fused nodes), so the
+    graph shows each step of the derivation.
     """
+    given = dict(weights or {})
+    unknown = sorted(set(given) - set(WORKED_WEIGHTS))
+    if unknown:
+        raise ValueError(f"two_layer_sigmoid: no weight named {', '.join(unknown)}; the "
+                         f"network's are {', '.join(WORKED_WEIGHTS)}")
+    p = {k: Value(x, k) for k, x in {**WORKED_WEIGHTS, **given}.items()}
     i1, i2 = Value(0.10, "i1"), Value(0.20, "i2")
-    w1, w2, w3, w4 = (Value(x, f"w{k}") for k, x in enumerate((0.05, 0.15, 0.10, 0.20), 1))
-    w5, w6, w7, w8 = (Value(x, f"w{k}") for k, x in enumerate((0.25, 0.35, 0.30, 0.40), 5))
-    b1, b2 = Value(0.35, "b1"), Value(0.50, "b2")
+    w1, w2, w3, w4, w5, w6, w7, w8 = (p[f"w{k}"] for k in range(1, 9))
+    b1, b2 = p["b1"], p["b2"]
 
     def named(v: Value, label: str) -> Value:
         v.label = label

@@ -11,10 +11,12 @@ at the path:
 - a symbolic link stays a link: the file it points to is written (atomically), the link kept;
 - a folder, a device (``/dev/null``), a FIFO or a socket is refused with `FileTargetError`
   (opening a FIFO for writing would block forever; a device must not be replaced by a file);
+  so is a pipe reached through a name such as ``/dev/stdout`` (``> page.html`` gives a file);
 - a path that is empty, or whose folder cannot be written, is refused before any work.
 
-Temporary files are named ``.NAME.autograd-tmp-XXXXXXXX`` and removed on every failure path; one
-left behind by a killed process is recognisable by that name.
+Temporary files are named ``.NAME.autograd-tmp-XXXXXXXX`` (NAME cut short when the whole would
+be longer than the file system allows: a target name may use the full 255 bytes) and removed on
+every failure path; one left behind by a killed process is recognisable by that name.
 """
 
 from __future__ import annotations
@@ -60,13 +62,16 @@ def check_target(path: PathArg, what: str) -> Path:
     will really be written (a symbolic link's target). Raises `FileTargetError`."""
     target = _as_path(path, what)
     real = Path(os.path.realpath(target))
-    try:
-        mode = os.stat(real).st_mode
+    try:  # the path itself, links followed: /dev/stdout leads to a pipe that has no name
+        mode = os.stat(target).st_mode
     except FileNotFoundError:
         mode = None
     except OSError as e:
         raise FileTargetError(f"{what}: cannot write {target}: {e.strerror}") from None
     if mode is not None and not stat.S_ISREG(mode):
+        if stat.S_ISFIFO(mode) and not os.path.lexists(real):  # a pipe, as `| less` makes
+            raise FileTargetError(f"{what}: {target} is a pipe, not a file; refusing to write "
+                                  "into it: give the name of a file")
         kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
         shown = f"{target} (a link to {real})" if real != target.absolute() else str(target)
         raise FileTargetError(f"{what}: {shown} is {kind}; refusing to replace it with a file")
@@ -125,13 +130,35 @@ def write_atomic(path: PathArg, data: bytes, *, what: str, make_folders: bool = 
 def _temporary(real: Path) -> tuple[int, str]:
     """A new temporary file next to `real`, created with mode 0o666 (the umask applies)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    limit = _longest_name(real.parent)
     for _ in range(100):
-        tmp = str(real.parent / f".{real.name}{TMP_MARK}{secrets.token_hex(4)}")
+        tmp = str(real.parent / _temporary_name(real.name, secrets.token_hex(4), limit))
         try:
             return os.open(tmp, flags, 0o666), tmp
         except FileExistsError:
             continue
     raise FileExistsError(f"could not create a temporary file next to {real}")
+
+
+def _temporary_name(name: str, tag: str, limit: int = 255) -> str:
+    """``.NAME.autograd-tmp-TAG``, NAME cut short (whole characters) so that the name takes
+    at most `limit` bytes in the file system's encoding."""
+    end = TMP_MARK + tag
+    room = limit - len(os.fsencode("." + end))
+    if room < 1:
+        raise ValueError(f"write_atomic: no room for a name within {limit} bytes")
+    kept = name
+    while len(os.fsencode(kept)) > room:  # a character may take several bytes
+        kept = kept[:-1]
+    return f".{kept}{end}"
+
+
+def _longest_name(folder: Path) -> int:
+    """The longest file name (in bytes) the folder's file system allows; 255 if unknown."""
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):
+        return 255
 
 
 def _sync_folder(folder: Path) -> None:

@@ -3,9 +3,11 @@
 #
 #   * the `torch` extra into .venv: the PyTorch cross-checks (the CPU build pinned in
 #     pyproject.toml),
-#   * Playwright into .venv and the Chromium browser from the system's packages (apt-get on
-#     Debian/Ubuntu, Homebrew on macOS; otherwise it says how): the browser tests.
+#   * Playwright into .venv (the `browser` extra) and the Chromium browser from the system's
+#     packages (apt-get on Debian/Ubuntu, Homebrew on macOS; otherwise it says how): the
+#     browser tests, which look for the program `chromium`.
 #
+# Each is installed only when it is missing, and the script says which ones it installs.
 # Run `make setup` (scripts/setup.sh) first: this script only adds to .venv.
 set -euo pipefail
 
@@ -20,9 +22,44 @@ warn() { printf '[test-all] WARNING: %s\n' "$*" >&2; }
 
 [ -x "$VPY" ] || { warn "$VPY not found: run make setup first"; exit 1; }
 
+# pip install "$@", saying what it does: on a terminal, one line that names each package as
+# pip collects it (torch is large: a minute or more). pip's whole output goes to
+# $VENV/.pip-install.log, whose end is shown if pip fails.
+pip_install() {
+    local log="$VENV/.pip-install.log" status=0 line name
+    if [ -t 1 ]; then
+        "$VPY" -m pip install --progress-bar off "$@" 2>&1 | tee "$log" | {
+            while IFS= read -r line; do
+                case "$line" in
+                    Collecting\ *|Downloading\ *|\ \ Downloading\ *)
+                        name="${line#"${line%%[! ]*}"}"
+                        printf '\r\033[K[test-all]   %.70s' "$name"
+                        ;;
+                esac
+            done
+            printf '\r\033[K'
+        } || status=$?
+    else
+        "$VPY" -m pip install --progress-bar off "$@" >"$log" 2>&1 || status=$?
+    fi
+    if [ "$status" -ne 0 ]; then
+        tail -n 25 "$log" >&2
+        warn "pip install $* failed (its whole output: $log)"
+        exit 1
+    fi
+}
+
 export PIP_DISABLE_PIP_VERSION_CHECK=1
-say "installing the torch and browser extras (PyTorch, Playwright) into $VENV"
-"$VPY" -m pip install --quiet -e '.[torch,browser]'
+extras=()
+"$VPY" -c 'import torch' 2>/dev/null || extras+=(torch)
+"$VPY" -c 'import playwright' 2>/dev/null || extras+=(browser)
+if [ "${#extras[@]}" -gt 0 ]; then
+    wanted="$(IFS=,; echo "${extras[*]}")"
+    names="${wanted/torch/PyTorch (the CPU build: a large download)}"
+    names="${names/browser/Playwright}"
+    say "installing into $VENV: ${names/,/ and } (the [$wanted] extras)"
+    pip_install -e ".[$wanted]"
+fi
 
 # Runs a command as root: directly when we are root, through sudo otherwise (never asking for
 # a password without a terminal).
@@ -36,14 +73,10 @@ as_root() {
     fi
 }
 
-has_chromium() {
-    command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1
-}
-
-if has_chromium; then
+if command -v chromium >/dev/null 2>&1; then
     exit 0
 fi
-say "Chromium not found; installing it"
+say "the chromium program is missing; installing Chromium (with apt-get or brew)"
 case "$(uname -s)" in
     Linux)
         if command -v apt-get >/dev/null 2>&1; then
@@ -58,8 +91,11 @@ case "$(uname -s)" in
         ;;
 esac
 hash -r
-if has_chromium; then
-    say "installed $(chromium --version 2>/dev/null || chromium-browser --version 2>/dev/null)"
+if command -v chromium >/dev/null 2>&1; then
+    say "installed $(chromium --version 2>/dev/null)"
+elif command -v chromium-browser >/dev/null 2>&1; then
+    warn "found chromium-browser, but the browser tests run the program chromium: link it,"
+    warn "  sudo ln -s \"$(command -v chromium-browser)\" /usr/local/bin/chromium"
 else
     warn "could not install Chromium: the browser tests will be skipped."
     warn "Install it yourself (Debian/Ubuntu: sudo apt-get install chromium;"

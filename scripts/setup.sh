@@ -17,6 +17,8 @@
 #                python3.13 ... python3.10 that is >= 3.10)
 #   VENV         venv directory (default: .venv)
 #   SETUP_FORCE  set to 1 to reinstall even when the stamp is up to date
+#   SETUP_NEXT   what runs after the set-up (the Makefile sets it to its other targets,
+#                e.g. "demo"); when empty or unset, the last line suggests make demo
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,6 +34,61 @@ warn() { printf '[setup] WARNING: %s\n' "$*" >&2; }
 die()  { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- helpers ---
+
+# The packages pyproject.toml lists for the package and the extras given ("test notebooks"),
+# comma-separated; nothing where Python cannot read TOML (3.10 has no tomllib).
+listed_packages() {
+    "$VPY" - "$@" 2>/dev/null <<'PY' || true
+import re, sys, tomllib
+with open("pyproject.toml", "rb") as f:
+    project = tomllib.load(f)["project"]
+wanted = project["dependencies"] + [
+    d for extra in sys.argv[1:] for d in project["optional-dependencies"][extra]]
+print(", ".join(dict.fromkeys(re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0] for d in wanted)))
+PY
+}
+
+# pip install "$@", saying what it does: on a terminal, one line that names each package as
+# pip collects it, then says they are being installed; then how many were installed. pip's whole output goes to
+# $VENV/.pip-install.log, whose end is shown if pip fails.
+pip_install() {
+    local log="$VENV/.pip-install.log" status=0 line name n=0 installed
+    if [ -t 1 ]; then
+        "$VPY" -m pip install --progress-bar off "$@" 2>&1 | tee "$log" | {
+            while IFS= read -r line; do
+                case "$line" in
+                    Collecting\ *|Processing\ *.whl*)  # from an index / a local wheel
+                        name="${line#* }"
+                        name="${name%% *}"
+                        name="${name##*/}"
+                        name="${name%%[<>=!~;[]*}"
+                        name="${name%%-[0-9]*}"
+                        n=$((n + 1))
+                        printf '\r\033[K[setup]   %d: %s' "$n" "$name"
+                        ;;
+                    Installing\ collected\ packages:*)
+                        printf '\r\033[K[setup]   installing (%d collected)' "$n"
+                        ;;
+                esac
+            done
+            printf '\r\033[K'
+        } || status=$?
+    else
+        "$VPY" -m pip install --progress-bar off "$@" >"$log" 2>&1 || status=$?
+    fi
+    if [ "$status" -ne 0 ]; then
+        tail -n 25 "$log" >&2
+        die "pip install $* failed (its whole output: $log)"
+    fi
+    installed="$(sed -n 's/^Successfully installed //p' "$log" | wc -w)"
+    if [ "$installed" -eq 1 ]; then
+        say "  installed $(sed -n 's/^Successfully installed //p' "$log")"
+    elif [ "$installed" -gt 1 ]; then
+        say "  installed $installed packages (the list: $log)"
+    else
+        say "  everything was installed already"
+    fi
+}
 
 is_py310() {
     "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' >/dev/null 2>&1
@@ -113,7 +170,7 @@ ensure_dot() {
         warn "Graphviz 'dot' is still missing (not retrying; delete $NO_DOT_MARK to retry)."
         return 0
     fi
-    say "Graphviz 'dot' not found; installing it"
+    say "Graphviz 'dot' not found; installing the graphviz package (with apt-get or brew)"
     local ok=1
     case "$(uname -s)" in
         Linux)
@@ -192,10 +249,12 @@ ensure_dot
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 say "upgrading pip"
-"$VPY" -m pip install --quiet --upgrade pip
+pip_install --upgrade pip
 
-say "installing autograd-scalar (editable) with the [test,notebooks] extras"
-"$VPY" -m pip install --quiet -e '.[test,notebooks]'
+PACKAGES="$(listed_packages test notebooks)"
+say "installing autograd-scalar (editable) with the [test,notebooks] extras${PACKAGES:+: $PACKAGES}"
+say "  and the packages they need (half a minute or so the first time)"
+pip_install -e '.[test,notebooks]'
 
 # nbmake runs notebooks on the kernel named in their metadata ("python3");
 # registering it inside the venv makes that kernel this venv's interpreter.
@@ -204,4 +263,8 @@ say "registering the Jupyter kernel inside $VENV"
     --display-name "Python 3 (autograd-scalar)" >/dev/null
 
 fingerprint > "$STAMP"
-say "done. Try: make demo   or   make test"
+if [ -n "${SETUP_NEXT:-}" ]; then
+    say "done"
+else
+    say "done. Try: make demo   or   make test"
+fi

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+import signal
 import subprocess
 import sys
 import types
@@ -11,8 +13,13 @@ from pathlib import Path
 import pytest
 
 import autograd
+import autograd.cli
+import autograd.page
+import autograd.viz
 from autograd import Value
 from autograd.cli import ExpressionError, evaluate, main
+from autograd.examples import two_layer_sigmoid
+from autograd.graph import walk
 from autograd.inspect import fmt
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -262,3 +269,169 @@ def test_svgs_without_graphviz_is_a_clear_error(
     err = capsys.readouterr().err
     assert err.startswith("autograd svgs:") and "Graphviz" in err
     assert "Traceback" not in err
+
+
+# ---------------------------------------------------------------------------------------------
+# Typos, Ctrl-C, sizes: each message says what to type instead.
+
+
+@pytest.mark.parametrize(("argv", "usage", "message"), [
+    (["grad", "w*x", "w=1", "x=2", "--explian", "w"], "usage: autograd grad",
+     "unrecognized arguments: --explian (did you mean --explain?)"),
+    (["grad", "w*x", "w=1", "x=2", "--exp", "w"], "usage: autograd grad",
+     "(did you mean --explain?)"),
+    (["gard", "w*x", "w=1"], "usage: autograd ",
+     "unknown command 'gard' (did you mean grad?); the commands are grad, demo, svgs"),
+    (["demo", "--outt", "x"], "usage: autograd demo", "(did you mean --out?)"),
+    (["--verison"], "usage: autograd ", "unrecognized option --verison (did you mean --version?)"),
+    (["grad", "--x", "x=1"], "usage: autograd grad",
+     "an expression that starts with -- goes after --: autograd grad -- --x"),
+    (["grad", "x", "x=1", "--max-nodes", "0"], "usage: autograd grad", "give a number > 0"),
+])
+def test_typos_get_the_command_s_usage_and_a_suggestion(
+        argv: list[str], usage: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(usage) and message in err, err
+    assert "NAME=NUMBER, got" not in err
+
+
+def test_an_expression_may_start_with_dashes_and_values_may_follow_options(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["grad", "--", "--x", "x=1"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "∂f/∂x = 1"
+    assert main(["grad", "w*x", "w=3", "--explain", "w", "x=2"]) == 0
+    assert "∂f/∂w = 2\n∂f/∂x = 3\n" in capsys.readouterr().out
+
+
+def test_svgs_help_describes_dir(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["svgs", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "DIR the folder to write into (created if missing" in out
+    assert "two_layer.html" in out and "docs/img" in out
+
+
+def test_svgs_refuses_a_file_as_its_folder_before_any_work(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine")
+    assert main(["svgs", str(taken)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (f"autograd svgs: DIR {taken}: a file of that name exists; the "
+                            "pictures need a folder (give another name)\n")
+    assert captured.out == "" and taken.read_text() == "mine"
+
+
+def test_ctrl_c_is_one_line_and_exit_130(monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(autograd.cli, "evaluate", interrupted)
+    assert main(["grad", "x*2", "x=1"]) == 130
+    assert capsys.readouterr().err == "autograd grad: interrupted\n"
+
+
+def test_ctrl_c_in_a_running_demo(tmp_path: Path) -> None:
+    """SIGINT, as Ctrl-C sends it, while the demo trains: one line on stderr, exit 130."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autograd", "demo", "--out", str(tmp_path / "demo")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a shell's job
+    assert process.stdout is not None
+    for line in process.stdout:  # the training starts after section 4
+        if line.startswith("== 5."):
+            break
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert err == "autograd demo: interrupted\n"
+
+
+def test_a_graph_too_large_to_draw_names_the_options_that_draw_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "g.dot"  # the DOT text needs no Graphviz
+    assert main(["grad", "w*x + x", "w=1", "x=2", "--svg", str(target), "--max-nodes", "3"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and not target.exists()  # refused before any work
+    assert ("--svg: the graph has 4 nodes, more than --max-nodes 3" in captured.err
+            and "give --max-nodes 4 to draw it anyway" in captured.err)
+    assert main(["grad", "w*x + x", "w=1", "x=2", "--html", str(tmp_path / "p.html"),
+                 "--max-edges", "2"]) == 2
+    err = capsys.readouterr().err
+    assert "--html: the graph has 4 edges, more than --max-edges 2" in err
+    assert "give --max-edges 4" in err
+    assert main(["grad", "w*x + x", "w=1", "x=2", "--svg", str(target), "--max-nodes", "4"]) == 0
+    assert target.read_text(encoding="utf-8").startswith("digraph")
+    for err in (captured.err, capsys.readouterr().err):
+        assert "max_nodes=" not in err and "max_edges=" not in err
+
+
+def test_a_drawing_that_takes_too_long_names_the_timeout_option(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    seen: dict[str, object] = {}
+
+    def slow(root: Value, path: object, **options: object) -> None:
+        seen.update(options)
+        raise autograd.RenderTimeoutError("Graphviz took more than 0.5 s ... draw(..., "
+                                          "timeout=SECONDS)")
+
+    monkeypatch.setattr(autograd.viz, "save_svg", slow)
+    assert main(["grad", "x*2", "x=1", "--svg", str(tmp_path / "g.svg"),
+                 "--timeout", "0.5"]) == 1
+    err = capsys.readouterr().err
+    assert seen["timeout"] == 0.5
+    assert "Graphviz took more than 0.5 s to lay out the graph; give --timeout SECONDS" in err
+    assert "timeout=" not in err
+
+
+def test_the_demo_says_its_errors_once(tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    a_file = tmp_path / "file"
+    a_file.write_text("")
+    assert main(["demo", "--out", str(a_file / "pictures")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("autograd demo: --out: cannot write ") and err.count("autograd") == 1
+
+
+def test_every_picture_shows_one_backward_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """The demo steps through backward, trains, and draws; grad --html replays backward: each
+    graph drawn must hold the gradients of one backward pass from zero (not two added up, nor
+    a training batch's left over)."""
+    drawn: dict[str, tuple[Value, dict[Value, float]]] = {}
+
+    def record(root: Value, path: object, **options: object) -> Path:
+        drawn[Path(str(path)).name] = root, {v: v.grad for v in walk(root) if v.is_leaf}
+        return Path(str(path))
+
+    monkeypatch.setattr(autograd.viz, "save_svg", record)
+    monkeypatch.setattr(autograd.page, "save_html", record)
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    assert main(["grad", "x*x + x*y", "x=3", "y=2", "--html", str(tmp_path / "f.html")]) == 0
+    capsys.readouterr()
+    assert set(drawn) == {"two_layer.svg", "two_layer_w1.svg", "mlp_neurons.svg",
+                          "two_layer.html", "f.html"}
+    for name, (root, grads) in drawn.items():
+        for v in grads:
+            v.grad = 0.0
+        root.backward()
+        assert {v: v.grad for v in grads} == grads, name
+    x, y = sorted(drawn["f.html"][1], key=lambda v: v.label)
+    assert (x.grad, y.grad) == (8.0, 3.0)
+
+
+def test_the_two_layer_network_with_other_weights() -> None:
+    net = two_layer_sigmoid(weights={"w5": 0.3, "b2": 0.0})
+    assert (net.w5.data, net.b2.data, net.w6.data) == (0.3, 0.0, 0.35)
+    h1 = 1 / (1 + math.exp(-(0.05 * 0.10 + 0.15 * 0.20 + 0.35)))
+    h2 = 1 / (1 + math.exp(-(0.10 * 0.10 + 0.20 * 0.20 + 0.35)))
+    o1 = 1 / (1 + math.exp(-(0.3 * h1 + 0.35 * h2)))
+    o2 = 1 / (1 + math.exp(-(0.30 * h1 + 0.40 * h2)))
+    assert net.E_total.data == pytest.approx(0.5 * (0.85 - o1) ** 2 + 0.5 * (0.30 - o2) ** 2,
+                                             rel=1e-15)
+    with pytest.raises(ValueError, match="two_layer_sigmoid: no weight named w9; the network's "
+                       "are w1, w2"):
+        two_layer_sigmoid(weights={"w9": 1.0})

@@ -247,6 +247,47 @@ def test_bytes_paths_work_for_save_and_load(tmp_path: Path, model: MLP) -> None:
     assert load(path).state_dict() == model.state_dict()
 
 
+def test_a_pipe_reached_through_a_name_is_refused_before_opening(model: MLP) -> None:
+    """``--html /dev/stdout`` into a pipe: /dev/stdout leads to a pipe that has no name of its
+    own (/proc/self/fd/1 reads ``pipe:[1234]``); it is refused like a FIFO, nothing written."""
+    read, write = os.pipe()
+    try:
+        for path in (f"/dev/fd/{write}", f"/proc/self/fd/{write}"):
+            for target in (path, os.fsencode(path)):
+                with pytest.raises(FileTargetError, match=f"{path} is a pipe, not a file"):
+                    write_atomic(target, b"data", what="test")
+            with pytest.raises(FileTargetError, match="is a pipe"):
+                save(model, path)
+        os.close(write)
+        assert os.read(read, 10) == b""  # nothing went into the pipe
+    finally:
+        os.close(read)
+        with contextlib.suppress(OSError):
+            os.close(write)
+
+
+def test_the_cli_refuses_a_pipe_as_its_html_file_up_front() -> None:
+    done = run_cli("grad", "x*y", "x=1", "y=2", "--html", "/dev/stdout")
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == ""  # refused before any work
+    assert done.stderr == ("autograd grad: --html: /dev/stdout is a pipe, not a file; refusing "
+                           "to write into it: give the name of a file\n")
+
+
+@pytest.mark.parametrize("name", ["a" * 232, "b" * 233, "c" * 250, "d" * 255, "é" * 127,
+                                  "ß" * 120 + ".json"])
+def test_names_up_to_the_file_system_s_limit_are_written(tmp_path: Path, name: str) -> None:
+    """A name may take all 255 bytes: the temporary file next to it gets a shortened name."""
+    assert len(os.fsencode(name)) <= 255
+    target = tmp_path / name
+    target.write_bytes(b"old")
+    write_atomic(target, b"new", what="test")
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary file left
+    with pytest.raises(FileTargetError, match="File name too long"):
+        write_atomic(tmp_path / (name + "x" * 256), b"data", what="test")
+
+
 @pytest.mark.parametrize("args, text", [
     (["--svg", ""], "no file name given"),
     (["--svg", "out.png.txt"], "cannot write a drawing as .txt"),
@@ -558,7 +599,8 @@ def test_version_constants_and_suggestions(capsys: pytest.CaptureFixture[str]) -
 def _version() -> None:
     from autograd.cli import _parser
 
-    _parser().parse_args(["--version"])
+    parser, _ = _parser()
+    parser.parse_args(["--version"])
 
 
 # ---------------------------------------------------------------------------------------------
