@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .cli_demo import check_folder, demo, demo_page, two_layer_page
+from .cli_demo import check_folder, demo, two_layer_page
 from .cli_expressions import ALLOWED, ExpressionError, assignments, did_you_mean, evaluate
 from .core import Value
 from .examples import two_layer_sigmoid
@@ -35,8 +35,6 @@ from .viz import MAX_EDGES, MAX_NODES, RENDER_TIMEOUT, RenderTimeoutError, graph
 __all__ = ["ExpressionError", "demo", "evaluate", "main"]
 
 COMMANDS = ("grad", "demo", "svgs")
-
-_demo_page = demo_page  # the name tests/test_page.py imports; autograd.cli_demo.demo_page
 
 
 # ---------------------------------------------------------------------------------------------

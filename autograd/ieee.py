@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["IEEE", "ieee_divide"]
+__all__ = ["IEEE", "ieee_divide", "ieee_power"]
 
 inf, nan = math.inf, math.nan
 
@@ -23,6 +23,22 @@ def ieee_divide(x: float, y: float) -> float:
     if x != x or x == 0.0:
         return nan
     return math.copysign(inf, x) * math.copysign(1.0, y)
+
+
+def ieee_power(x: float, y: float) -> float:
+    """x ** y as IEEE 754 (and C's pow) gives it: ±inf at 0 ** negative and on overflow, NaN
+    for a negative base to a fractional power, where Python raises or turns complex."""
+    try:
+        out = x**y
+    except ZeroDivisionError:  # 0 ** negative: a pole
+        return -inf if math.copysign(1.0, x) < 0.0 and _odd(y) else inf
+    except OverflowError:
+        return -inf if x < 0.0 and _odd(y) else inf
+    return out if type(out) is float else nan  # a complex result: negative base, fraction
+
+
+def _odd(y: float) -> bool:
+    return y.is_integer() and y % 2.0 == 1.0
 
 
 class IEEE(float):
@@ -56,14 +72,10 @@ class IEEE(float):
         return IEEE(ieee_divide(float(other), float(self)))
 
     def __pow__(self, other: float) -> IEEE:  # type: ignore[override]
-        from .math import pow  # the registry's x ** y: IEEE's value at 0 ** -1
-
-        return IEEE(pow.value(float(self), float(other)))
+        return IEEE(ieee_power(float(self), float(other)))
 
     def __rpow__(self, other: float) -> IEEE:  # type: ignore[override]
-        from .math import pow
-
-        return IEEE(pow.value(float(other), float(self)))
+        return IEEE(ieee_power(float(other), float(self)))
 
     def __neg__(self) -> IEEE:
         return IEEE(-float(self))

@@ -26,7 +26,7 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .ieee import ieee_divide
+from .ieee import ieee_divide, ieee_power
 from .ops import DOMAIN_MARGIN, KINK_MARGIN, define, pole
 
 __all__ = [
@@ -165,10 +165,6 @@ def _zero(x: Any) -> bool:
     return bool(getattr(x, "data", x) == 0.0)
 
 
-def _odd(y: float) -> bool:
-    return y.is_integer() and y % 2.0 == 1.0
-
-
 def _exp(x: float) -> float:
     try:
         return _math.exp(x)
@@ -249,13 +245,7 @@ def _pow_smooth(x: float, y: float) -> bool:
         edges=[(0.0, 0.5), (0.0, 0.0), (0.0, 2.0), (0.0, -1.0), (-8.0, 0.5), (-2.0, 2.0)])
 def pow(x: float, y: float) -> float:  # noqa: A001 - math's name
     """x ** y (``autograd.math.pow``). ∂/∂y at x = 0 is 0, at x < 0 it is undefined."""
-    try:
-        out = x**y
-    except ZeroDivisionError:  # 0 ** negative: a pole
-        return -inf if _math.copysign(1.0, x) < 0.0 and _odd(y) else inf
-    except OverflowError:
-        return -inf if x < 0.0 and _odd(y) else inf
-    return out if type(out) is float else nan  # a complex result: negative base, fraction
+    return ieee_power(x, y)
 
 
 @define(lambda x, out: 1 / (1 + x), torch="log1p",

@@ -32,7 +32,7 @@ from .names import Names, op_of, word
 from .ops import Op
 from .text import printable
 
-__all__ = ["INLINE", "Source"]
+__all__ = ["INLINE", "Source", "checked", "inline", "layout", "variable_names"]
 
 INLINE = {"+", "-", "*", "/", "neg"}
 """Ops whose value on floats is Python's own operator wherever it is finite, written inline
@@ -68,6 +68,62 @@ def comment(text: str) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
+def variable_names(order: Sequence[Value], inputs: Sequence[Value],
+                   n_arguments: int) -> dict[Value, str]:
+    """A Python variable for every node of `order` and every input: its label where the label
+    is a short ASCII identifier, else its kind and a count (``mul_3``); never a keyword, a name
+    the code uses itself, or a name whose gradient's name (``d_<name>``) is taken."""
+    used = set(RESERVED) | {f"arg{i}" for i in range(n_arguments)}
+    names: dict[Value, str] = {}
+    unused = [v for v in inputs if v not in set(order)]
+    counts: dict[str, int] = {}
+    for v in [*order, *unused]:
+        label = v.label
+        base = label if label.isidentifier() and label.isascii() and len(label) <= 60 else ""
+        if not base:  # a label that is not an identifier is only ever in a comment
+            kind = "".join(c if c.isalnum() else "_" for c in word(v))
+            kind = kind if kind.isascii() and kind[:1].isalpha() else "v"
+            counts[kind] = counts.get(kind, 0) + 1
+            base = f"{kind}_{counts[kind]}"
+        if keyword.iskeyword(base) or base.startswith(("d_", "op_")):
+            base = "v_" + base
+        name, k = base, 1
+        while name in used or ("d_" + name) in used:
+            k += 1
+            name = f"{base}_{k}"
+        used.add(name)
+        names[v] = name
+    return names
+
+
+def layout(a: Any, names: dict[Value, str]) -> str:
+    """An argument's layout as code, ``[(x0, x1), (x2, x3)]``: to unpack it, or to build the
+    same lists and tuples again."""
+    if isinstance(a, Value):
+        return names[a]
+    inner = ", ".join(layout(x, names) for x in a)
+    if isinstance(a, list):
+        return f"[{inner}]"
+    return f"({inner}{',' if len(a) == 1 else ''})"
+
+
+def inline(v: Value) -> bool:
+    """Is v's value Python's own operator (which raises where the op's domain ends)?"""
+    op = op_of(v)
+    assert op is not None
+    return op.name in INLINE or op.name == "**" and not isinstance(v.operands[1], Value) \
+        and float(v.operands[1]).is_integer()
+
+
+def checked(v: Value) -> bool:
+    """Must the code check v's value (and its partials) before going on? Where the op has a
+    domain and its value function gives IEEE's inf or NaN instead of raising, or the op is a
+    user's."""
+    op = op_of(v)
+    assert op is not None
+    return (op.domain is not None or not op.builtin) and not inline(v)
+
+
 class Source:
     """The code of `root`'s forward and backward pass, where `inputs` are the leaves that the
     code takes as its arguments (in order) and every other leaf is read from its Value
@@ -88,33 +144,7 @@ class Source:
         self.params = [v for v in self.forward_order if not v.operands and v not in taken]
         self.ops: dict[int, tuple[str, Op]] = {}  # id of an Op object -> its name in the code
         self.views = Names(root)  # the names the other views print (in the comments)
-        self.names = self._name_all()
-
-    # -- names ---------------------------------------------------------------------------------
-
-    def _name_all(self) -> dict[Value, str]:
-        used = set(RESERVED) | {f"arg{i}" for i in range(len(self.arguments))}
-        names: dict[Value, str] = {}
-        unused = [v for v in self.inputs if v not in set(self.forward_order)]
-        counts: dict[str, int] = {}
-        for v in [*self.forward_order, *unused]:
-            label = v.label
-            base = label if label.isidentifier() and label.isascii() and len(label) <= 60 \
-                else ""
-            if not base:  # a label that is not an identifier is only ever in a comment
-                kind = "".join(c if c.isalnum() else "_" for c in word(v))
-                kind = kind if kind.isascii() and kind[:1].isalpha() else "v"
-                counts[kind] = counts.get(kind, 0) + 1
-                base = f"{kind}_{counts[kind]}"
-            if keyword.iskeyword(base) or base.startswith(("d_", "op_")):
-                base = "v_" + base
-            name, k = base, 1
-            while name in used or ("d_" + name) in used:
-                k += 1
-                name = f"{base}_{k}"
-            used.add(name)
-            names[v] = name
-        return names
+        self.names = variable_names(self.forward_order, self.inputs, len(self.arguments))
 
     def name(self, x: Any) -> str:
         """A Value's variable, or a number's literal."""
@@ -137,31 +167,16 @@ class Source:
         op = op_of(v)
         assert op is not None
         args = [self.name(x) for x in v.operands]
-        if self.inline(v):
+        if inline(v):
             value = f"-{args[0]}" if op.name == "neg" else f" {op.name} ".join(args)
         else:
             value = f"{self.op_name(op)}_value({', '.join(args)})"
             if not op.builtin:
                 value = f"float({value})"
         line = f"{self.names[v]} = {value}"
-        if self.checked(v):  # not finite: the engine says why (or keeps IEEE's value)
+        if checked(v):  # not finite: the engine says why (or keeps IEEE's value)
             line += f"\nif {self.names[v]} - {self.names[v]} != 0.0: raise Fallback"
         return line
-
-    def inline(self, v: Value) -> bool:
-        """Is v's value Python's own operator (which raises where the op's domain ends)?"""
-        op = op_of(v)
-        assert op is not None
-        return op.name in INLINE or op.name == "**" and not isinstance(v.operands[1], Value) \
-            and float(v.operands[1]).is_integer()
-
-    def checked(self, v: Value) -> bool:
-        """Must the code check v's value (and its partials) before going on? Where the op has
-        a domain and its value function gives IEEE's inf or NaN instead of raising, or the op
-        is a user's."""
-        op = op_of(v)
-        assert op is not None
-        return (op.domain is not None or not op.builtin) and not self.inline(v)
 
     def partials(self, v: Value) -> tuple[list[str], str | None]:
         """The code of each partial derivative of v (one per operand), and the line that
@@ -191,7 +206,7 @@ class Source:
         g = "d_" + self.names[v]
         op = op_of(v)
         assert op is not None
-        if self.checked(v) and first is None:  # an undefined derivative: the engine says
+        if checked(v) and first is None:  # an undefined derivative: the engine says
             kept = [i for i, x in enumerate(v.operands) if isinstance(x, Value)]
             for i in kept:
                 lines.append(f"_p{i} = {codes[i]}")
@@ -221,7 +236,7 @@ class Source:
         the gradients laid out as the arguments are."""
         heads = [f"arg{i}" if isinstance(a, (list, tuple)) else self.names[a]
                  for i, a in enumerate(self.arguments)]
-        body = [f"{self._layout(a, self.names)} = {h}" for a, h in zip(self.arguments, heads,
+        body = [f"{layout(a, self.names)} = {h}" for a, h in zip(self.arguments, heads,
                                                                      strict=True)
                 if isinstance(a, (list, tuple))]
         body += [f"{self.names[p]} = {self.names[p]}_leaf.data" for p in self.params]
@@ -240,20 +255,9 @@ class Source:
         body += [f"{self.names[p]}_leaf.grad = d_{self.names[p]}" for p in self.params
                  if p in started]
         grad_names = {v: f"d_{self.names[v]}" if v in started else "0.0" for v in self.inputs}
-        grads = [self._layout(a, grad_names) for a in self.arguments]
+        grads = [layout(a, grad_names) for a in self.arguments]
         body.append(f"return {root}, ({', '.join(grads)}{',' if len(grads) == 1 else ''})")
         return f"def run({', '.join(heads)}):\n" + "\n".join("    " + ln for ln in body) + "\n"
-
-    @staticmethod
-    def _layout(a: Any, names: dict[Value, str]) -> str:
-        """An argument's layout as code, ``[(x0, x1), (x2, x3)]``: to unpack it, or to build the
-        same lists and tuples again."""
-        if isinstance(a, Value):
-            return names[a]
-        inner = ", ".join(Source._layout(x, names) for x in a)
-        if isinstance(a, list):
-            return f"[{inner}]"
-        return f"({inner}{',' if len(a) == 1 else ''})"
 
     def namespace(self) -> dict[str, Any]:
         """What the code's names stand for: the ops, and each parameter's Value."""

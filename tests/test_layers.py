@@ -2,7 +2,7 @@
 
 The layers, lowest first (a module imports only from its own layer or lower ones):
 
-0. tools: text, files, codegen
+0. tools: text, files, codegen, ieee (float edge cases)
 1. the registry: ops, math (every rule), operators (the operator table), symbolic (rules read
    on symbols)
 2. the core: core
@@ -23,7 +23,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "autograd"
 
 LAYERS = {
-    "text": 0, "files": 0, "codegen": 0,
+    "text": 0, "files": 0, "codegen": 0, "ieee": 0,
     "ops": 1, "math": 1, "operators": 1, "symbolic": 1,
     "core": 2,
     "graph": 3,

@@ -267,10 +267,10 @@ def test_cli_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_demo_writes_the_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from autograd.cli import _demo_page
+    from autograd.cli_demo import demo_page
 
     net = two_layer_sigmoid()
-    _demo_page(tmp_path, net)  # the same page as `autograd svgs` writes into docs/img
+    demo_page(tmp_path, net)  # the same page as `autograd svgs` writes into docs/img
     assert f"wrote {tmp_path / 'two_layer.html'}" in capsys.readouterr().out
     assert (tmp_path / "two_layer.html").read_text(encoding="utf-8") == worked_page(net)
 
