@@ -129,6 +129,10 @@ def _fill(key: str, **values: str) -> str:
     return text
 
 
+def _cut(text: str) -> str:
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
 def read_number(given: object) -> float | str:
     """The number in an answer (a str as typed, or a number), or the message that says why
     there is none: empty, too long, a comma, ``nan`` or ``inf``, not a number."""
@@ -137,9 +141,9 @@ def read_number(given: object) -> float | str:
                 + (" (give its .data)." if isinstance(given, Value) else "."))
     if not isinstance(given, str):
         x = float(given) if isinstance(given, float) or abs(given) < 2**1023 else math.inf
-        return x if math.isfinite(x) else _fill("word", text=repr(given))
+        return x if math.isfinite(x) else _fill("word", text=_cut(repr(given)))
     text = given.strip().translate(_MINUSES)
-    shown = "'" + (text if len(text) <= 30 else text[:29] + "…") + "'"
+    shown = f"'{_cut(text)}'"
     if not text:
         return _fill("empty")
     if len(text) > MOST_CHARS:
@@ -279,8 +283,9 @@ class _Edge:
         whole = f"∂{root}/∂{operand}"
         asks = whole if k == n else f"{names(p)}.grad"
         values = dict.fromkeys(f"{names(x)} = {fmt(x.data)}" for x in v.parents)
-        lines = [f"{names(v)} = {expr_text(v, names)} = {fmt(v.data)}, where "
-                 f"{elide(list(values), ', ', 6)}.",
+        how = expr_text(v, names)
+        how = f"{names(v)} = {how}" if how != names(v) else how
+        lines = [f"{how} = {fmt(v.data)}, where {elide(list(values), ', ', 6)}.",
                  f"Its gradient (upstream): ∂{root}/∂{node} = {fmt(self.upstream)}"
                  + (" (the root: the pass starts here)." if v is self.root else ".")]
         param = op.param(self.i)

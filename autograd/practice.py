@@ -175,10 +175,13 @@ class Practice:
         the score."""
         say(f"{len(self.questions)} questions. Type each number (4 significant digits are "
             "enough); reveal shows the answer, quit stops.")
+        asked = -1
         while not self.done:
-            say("\n" + self.question)
+            if asked != self._at:  # a new question; after a wrong try, the same one again
+                asked = self._at
+                say("\n" + self.question)
             try:
-                line = ask("> ")
+                line = ask("> " if self._tries == 0 else "try again> ")
             except EOFError:
                 say(f"\nEnd of input: {self.score.right} of {self.score.total} right at the "
                     "first try; .grad is left as it was.")
