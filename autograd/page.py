@@ -260,8 +260,8 @@ def _html(data: Mapping[str, Any], svg: str) -> str:
 <span class="keys">Keys: → next step, ← back, Home, End. {keys}</span>
 </details>
 <div class="panels">
-{practice}<section class="panel"><h2>Step</h2><div class="text" id="ag-step"></div>
-<div class="text ag-code" id="ag-code" hidden></div></section>
+{practice}<section class="panel"><h2>Step</h2><div class="text"><div id="ag-step"></div>
+<div class="ag-code" id="ag-code" hidden></div></div></section>
 <section class="panel" id="ag-explain-panel" hidden><h2>Chain rule
 <button id="ag-explain-close" type="button" title="Escape">close</button></h2>
 <div class="text" id="ag-explain"></div></section>

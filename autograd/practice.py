@@ -40,7 +40,7 @@ from .steps import held_gradients
 from .symbolic import derivatives
 from .text import fmt
 
-__all__ = ["Feedback", "Practice", "Score", "practice"]
+__all__ = ["Feedback", "Practice", "Score", "practice", "rules_text"]
 
 
 @dataclass(frozen=True)
@@ -74,13 +74,8 @@ class Practice:
                  update: Value | Sequence[Value] = (), lr: float = 0.1) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"practice: root must be a Value, not {type(root).__name__}")
-        held = held_gradients(root)
-        if held and not accumulate:
-            names = Names(root)
-            shown = ", ".join(f"{names(v)}.grad = {fmt(v.grad)}" for v in held[:3])
-            raise ValueError(f"practice: the graph already holds gradients ({shown}); the "
-                             "practice ends with a backward(), which would add to them. Call "
-                             "root.zero_grad() first, or pass accumulate=True to add to them")
+        if not accumulate:
+            _refuse_held(root)
         weights = [update] if isinstance(update, Value) else list(update)
         self.root, self.accumulate, self._seed = root, accumulate, grad
         self.questions: tuple[Question, ...] = tuple(questions(root, grad, update=weights,
@@ -198,17 +193,7 @@ class Practice:
     def rules(self) -> str:
         """The rules of the ops this graph uses, read from the registry: what the questions
         ask you to apply (``--explain-rules`` on the command line prints them first)."""
-        lines = ["The rules this graph uses, from the registry (out is the op's result):"]
-        seen: set[tuple[Op, int]] = set()
-        for q in self.questions:
-            op = q.node.op
-            if not q.step or not isinstance(op, Op):
-                continue
-            n = len(q.node.operands)
-            if (op, n) not in seen:
-                seen.add((op, n))
-                lines.append(_rule_line(op, n))
-        return "\n".join(lines)
+        return rules_text(self.questions)
 
     def save_html(self, path: str | os.PathLike[str], **draw_options: Any) -> Path:
         """The practice page of these questions (`autograd.save_html` with ``practice``)."""
@@ -222,6 +207,31 @@ class Practice:
         state = "done" if self.done else f"question {self._at + 1}"
         return (f"<practice of the backward pass of {self.names(self.root)}: "
                 f"{len(self.questions)} questions, {state}, score {self.score}>")
+
+
+def _refuse_held(root: Value) -> None:
+    held = held_gradients(root)
+    if held:
+        names = Names(root)
+        shown = ", ".join(f"{names(v)}.grad = {fmt(v.grad)}" for v in held[:3])
+        raise ValueError(f"practice: the graph already holds gradients ({shown}); the "
+                         "practice ends with a backward(), which would add to them. Call "
+                         "root.zero_grad() first, or pass accumulate=True to add to them")
+
+
+def rules_text(asked: Sequence[Question]) -> str:
+    """The rules of the ops of the backward steps among `asked`, from the registry."""
+    lines = ["The rules this graph uses, from the registry (out is the op's result):"]
+    seen: set[tuple[Op, int]] = set()
+    for q in asked:
+        op = q.node.op
+        if not q.step or not isinstance(op, Op):
+            continue
+        n = len(q.node.operands)
+        if (op, n) not in seen:
+            seen.add((op, n))
+            lines.append(_rule_line(op, n))
+    return "\n".join(lines)
 
 
 def _rule_line(op: Op, n: int) -> str:
