@@ -7,8 +7,18 @@ replays `backward_steps(root)`: buttons, a slider and the keyboard (â†’ next, â†
 move through the steps. At each step the node's box and the edges its gradient flows back along
 are highlighted, the panel shows the step as its text view (`str(step)`) writes it, and every
 box shows its gradient as it is after that step (none before the first step); after the last
-step the panel sums up the finished pass. Clicking a leaf or a labelled box (or Tab to it, then
-Enter) shows `explain(root, node)` and highlights its paths.
+step the panel sums up the finished pass. Under each step's text, the lines of the generated
+backward code that the node runs (`autograd.source.Source`, the code `autograd.compile` runs).
+Clicking a leaf or a labelled box (or Tab to it, then Enter) shows `explain(root, node)` and
+highlights its paths.
+
+With ``practice=True`` the page asks instead of telling (`autograd.page_questions`): at each
+step, the gradient that flows into each operand, typed into a field and checked on Enter as
+`autograd.practice` checks it; a wrong answer gets a hint beside the node (the rule, then the
+numbers, then the answer) and keeps the step, a right one plays it. The steps open as they are
+answered, the explanations at the end; the edges' factors are not drawn (``edge_labels``).
+``practice`` may also be the questions of a practice session (`Practice.save_html` passes its
+own, with a step of gradient descent).
 
 Everything is computed in Python (`autograd.page_data`); the script only replays it. The
 numbers are `backward_steps`'s own, and every number on the page, the boxes' data and the
@@ -95,6 +105,7 @@ class StepPage:
 def save_html(root: Value, path: str | os.PathLike[str], **draw_options: Any) -> Path:
     """Write the step-through page of `root` to `path` (see the module's docstring).
 
+    ``practice=True`` writes the practice page: the learner computes each step. The other
     ``draw_options`` go to `draw`: ``rankdir='TB'``, ``params``, ``inputs``, ``collapse``,
     ``max_nodes``... Above ``max_nodes`` it refuses as `draw` does (`GraphTooLargeError`);
     ``collapse='neuron'`` draws each neuron call of an `autograd.nn` model as one box. Needs

@@ -283,7 +283,7 @@ class _Edge:
         whole = f"∂{root}/∂{operand}"
         asks = whole if k == n else f"{names(p)}.grad"
         values = dict.fromkeys(f"{names(x)} = {fmt(x.data)}" for x in v.parents)
-        how = expr_text(v, names)
+        how = expr_text(v, names.sym)  # an operand's name of several words in parentheses
         how = f"{names(v)} = {how}" if how != names(v) else how
         lines = [f"{how} = {fmt(v.data)}, where {elide(list(values), ', ', 6)}.",
                  f"Its gradient (upstream): ∂{root}/∂{node} = {fmt(self.upstream)}"
@@ -359,17 +359,16 @@ class _Edge:
     def _mistakes(self) -> tuple[tuple[float, float, str], ...]:
         names, local = self.names, f"∂{self.names.sym(self.v)}/∂{self.names.sym(self.p)}"
         term = self.local * self.upstream
-        found = [(-self.after, "The sign is wrong."),
-                 (self.local, f"That is the local derivative {local} alone: multiply it by "
-                  f"the upstream gradient, {fmt(self.upstream)}."),
-                 (self.upstream, f"That is the upstream gradient alone: multiply it by the "
-                  f"local derivative {local}.")]
-        if self.k > 1:
-            found += [(term, f"That is this term alone: add what {names(self.p)}.grad holds, "
-                       f"{fmt(self.before)}."),
-                      (self.before, f"That is what {names(self.p)}.grad held before: add "
-                       "this term, local derivative × upstream."),
-                      (self.before - term, "Add the term; do not subtract it.")]
+        found = [(term, f"That is this term alone: add what {names(self.p)}.grad holds, "
+                  f"{fmt(self.before)}."),
+                 (self.before, f"That is what {names(self.p)}.grad held before: add this "
+                  "term, local derivative × upstream."),
+                 (self.before - term, "Add the term; do not subtract it.")] if self.k > 1 else []
+        found += [(-self.after, "The sign is wrong."),
+                  (self.local, f"That is the local derivative {local} alone: multiply it by "
+                   f"the upstream gradient, {fmt(self.upstream)}."),
+                  (self.upstream, f"That is the upstream gradient alone: multiply it by the "
+                   f"local derivative {local}.")]
         return _distinct(found, self.after, self._scale())
 
 

@@ -83,7 +83,7 @@ class Practice:
         self.steps = max(q.step for q in self.questions)
         self.names = Names(root)
         self._at = self._right = self._tries = 0
-        self._leaves = {v: v.grad for v in topological(root) if v.is_leaf}
+        self._leaves = {v: v.grad for v in topological(root)[::-1] if v.is_leaf}  # code order
 
     # -- where the session is -------------------------------------------------------------------
 
