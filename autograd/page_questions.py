@@ -284,7 +284,7 @@ class _Edge:
         asks = whole if k == n else f"{names(p)}.grad"
         values = dict.fromkeys(f"{names(x)} = {fmt(x.data)}" for x in v.parents)
         how = expr_text(v, names.sym)  # an operand's name of several words in parentheses
-        how = f"{names(v)} = {how}" if how != names(v) else how
+        how = f"{names(v)} = {how}" if expr_text(v, names) != names(v) else names(v)
         lines = [f"{how} = {fmt(v.data)}, where {elide(list(values), ', ', 6)}.",
                  f"Its gradient (upstream): ∂{root}/∂{node} = {fmt(self.upstream)}"
                  + (" (the root: the pass starts here)." if v is self.root else ".")]
