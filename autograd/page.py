@@ -7,8 +7,18 @@ replays `backward_steps(root)`: buttons, a slider and the keyboard (→ next, �
 move through the steps. At each step the node's box and the edges its gradient flows back along
 are highlighted, the panel shows the step as its text view (`str(step)`) writes it, and every
 box shows its gradient as it is after that step (none before the first step); after the last
-step the panel sums up the finished pass. Clicking a leaf or a labelled box (or Tab to it, then
-Enter) shows `explain(root, node)` and highlights its paths.
+step the panel sums up the finished pass. Under each step's text, the lines of the generated
+backward code that the node runs (`autograd.source.Source`, the code `autograd.compile` runs).
+Clicking a leaf or a labelled box (or Tab to it, then Enter) shows `explain(root, node)` and
+highlights its paths.
+
+With ``practice=True`` the page asks instead of telling (`autograd.page_questions`): at each
+step, the gradient that flows into each operand, typed into a field and checked on Enter as
+`autograd.practice` checks it; a wrong answer gets a hint beside the node (the rule, then the
+numbers, then the answer) and keeps the step, a right one plays it. The steps open as they are
+answered, the explanations at the end; the edges' factors are not drawn (``edge_labels``).
+``practice`` may also be the questions of a practice session (`Practice.save_html` passes its
+own, with a step of gradient descent).
 
 Everything is computed in Python (`autograd.page_data`); the script only replays it. The
 numbers are `backward_steps`'s own, and every number on the page, the boxes' data and the
@@ -46,8 +56,10 @@ from .names import Names
 from .page_data import (
     EXPLAIN_UP_TO,
     box_finder,
+    code_lines,
     explanations,
     held_note,
+    practice_record,
     replay,
     replaying,
     shown_grads,
@@ -57,6 +69,7 @@ from .page_data import (
     svg_element,
     widest,
 )
+from .page_questions import Question, questions
 from .text import fmt
 from .viz import MAX_NODES, GraphTooLargeError, draw, draw_with
 from .viz_text import shorten, visible
@@ -92,6 +105,7 @@ class StepPage:
 def save_html(root: Value, path: str | os.PathLike[str], **draw_options: Any) -> Path:
     """Write the step-through page of `root` to `path` (see the module's docstring).
 
+    ``practice=True`` writes the practice page: the learner computes each step. The other
     ``draw_options`` go to `draw`: ``rankdir='TB'``, ``params``, ``inputs``, ``collapse``,
     ``max_nodes``... Above ``max_nodes`` it refuses as `draw` does (`GraphTooLargeError`);
     ``collapse='neuron'`` draws each neuron call of an `autograd.nn` model as one box. Needs
@@ -114,6 +128,9 @@ def show(root: Value, **draw_options: Any) -> StepPage:
 def _page(root: Value, options: dict[str, Any], what: str) -> StepPage:
     if not isinstance(root, Value):
         raise TypeError(f"{what}: root must be a Value, not {type(root).__name__}")
+    practice = _practice(root, options.pop("practice", False), what)
+    if practice is not None:
+        options.setdefault("edge_labels", False)  # the edges' factors are half the answers
     if options.get("collapse") == "layer":
         raise ValueError(f"{what}: collapse='layer' has no step-through page (a layer's box "
                          "shows no gradients to step through); use collapse='neuron', or "
@@ -123,15 +140,32 @@ def _page(root: Value, options: dict[str, Any], what: str) -> StepPage:
     try:
         if options.get("collapse") is None and isinstance(limit, int) and len(nodes) > limit:
             draw(root, **options)  # refuses with draw's own message, before any other work
-        with replaying(nodes) as held:
-            data, svg = _data(root, nodes, held, options)
+        with replaying(nodes) as held:  # questions of their own, with the labels cut
+            asked = questions(root, what=what) if practice is True else practice or None
+            data, svg = _data(root, nodes, held, options, asked)
     except GraphTooLargeError as e:
         raise GraphTooLargeError(f"{what}: {str(e).removeprefix('draw: ')}") from None
     return StepPage(_html(data, svg), _height(svg))
 
 
+def _practice(root: Value, practice: object, what: str) -> list[Question] | bool | None:
+    """The questions the page asks: none, those of `root`'s backward pass (True: made
+    inside `replaying`), or the ones given (a practice session's, `autograd.practice`)."""
+    if practice is False or practice is None:
+        return None
+    if practice is True:
+        questions(root, what=what)  # refused before any other work (hooks, a leaf root)
+        return True
+    if isinstance(practice, (list, tuple)) and practice and \
+            all(isinstance(q, Question) and q.node in set(walk(root)) for q in practice):
+        return list(practice)
+    raise TypeError(f"{what}: practice must be True, False, or the questions of a practice "
+                    f"session of this graph (Practice.questions), not {practice!r:.60}")
+
+
 def _data(root: Value, nodes: list[Value], held: dict[Value, float],
-          options: dict[str, Any]) -> tuple[dict[str, Any], str]:
+          options: dict[str, Any], asked: list[Question] | None
+          ) -> tuple[dict[str, Any], str]:
     """The page's data and its SVG, inside `replaying` (labels cut, leaves from zero)."""
     steps, texts = replay(root)
     shown = shown_grads(steps)
@@ -142,15 +176,20 @@ def _data(root: Value, nodes: list[Value], held: dict[Value, float],
     edges = svg_edges(svg, getattr(graph, "bundles", {}))
     box = box_finder(root, ids)
     names = Names(root)
+    code = code_lines(root)
+    records = [step_record(s, t, ids, box, edges) for s, t in zip(steps, texts, strict=True)]
+    for s, record in zip(steps, records, strict=True):
+        record["code"] = code.get(s.node, [])
     data = {
         "title": root.label or "the graph",
         "root": ids.get(root),
-        "steps": [step_record(s, t, ids, box, edges) for s, t in zip(steps, texts, strict=True)],
+        "steps": records,
         "widest": {i: room[v] for v, i in ids.items()},
         "names": {i: names(v) for v, i in ids.items()},
         "summary": summary(root, steps),
         "note": held_note(root, held, names),
         **explanations(root, ids, edges, EXPLAIN_UP_TO),
+        "practice": None if asked is None else practice_record(asked, ids, box),
     }
     return data, svg
 
@@ -183,10 +222,18 @@ _CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inlin
 def _html(data: Mapping[str, Any], svg: str) -> str:
     # The label is the user's: shown as the SVG shows it (escapes for what is not printable,
     # a lone surrogate, NUL, a right-to-left override; cut when very long), then HTML-escaped.
-    title = html.escape(f"Backpropagation step by step: {shorten(visible(data['title']))}")
+    heading = "Backpropagation, your turn" if data["practice"] else \
+        "Backpropagation step by step"
+    title = html.escape(f"{heading}: {shorten(visible(data['title']))}")
     note = (f'<p class="ag-note" id="ag-note">{html.escape(data["note"])}</p>\n'
-            if data["note"] else "")
+            if data["note"] and not data["practice"] else "")
     n = len(data["steps"])
+    practice = _PRACTICE if data["practice"] else ""
+    keys = ("Practice: type the number asked and press Enter (Check); a wrong answer gets a "
+            "hint beside the node. The steps open as you answer them; the explanations when "
+            "you are done." if data["practice"] else
+            "Click a leaf or a labelled box (or reach it with Tab, then Enter) for its chain "
+            "rule.")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -221,11 +268,11 @@ def _html(data: Mapping[str, Any], svg: str) -> str:
 <span><span class="swatch to"></span>its operands, receiving local × upstream</span>
 <span><span class="changed-sample">0.25</span> a grad set in this step</span>
 <span><span class="swatch path"></span>the paths of an explanation</span>
-<span class="keys">Keys: → next step, ← back, Home, End. Click a leaf or a labelled box
-(or reach it with Tab, then Enter) for its chain rule.</span>
+<span class="keys">Keys: → next step, ← back, Home, End. {keys}</span>
 </details>
 <div class="panels">
-<section class="panel"><h2>Step</h2><div class="text" id="ag-step"></div></section>
+{practice}<section class="panel"><h2>Step</h2><div class="text"><div id="ag-step"></div>
+<div class="ag-code" id="ag-code" hidden></div></div></section>
 <section class="panel" id="ag-explain-panel" hidden><h2>Chain rule
 <button id="ag-explain-close" type="button" title="Escape">close</button></h2>
 <div class="text" id="ag-explain"></div></section>
@@ -233,6 +280,7 @@ def _html(data: Mapping[str, Any], svg: str) -> str:
 </header>
 <main id="ag-graph">
 {svg}
+<div class="ag-hint" id="ag-hint" role="note" aria-live="polite" hidden></div>
 </main>
 <script type="application/json" id="ag-data">{_script_json(data)}</script>
 <script>
@@ -242,6 +290,16 @@ def _html(data: Mapping[str, Any], svg: str) -> str:
 </html>
 """
 
+
+_PRACTICE = """<section class="panel ag-practice" id="ag-practice"><h2>Your turn
+<span id="ag-score"></span></h2><div class="text" id="ag-question"></div>
+<div class="ag-answer-row" id="ag-answer-row"><label for="ag-answer" id="ag-asks"></label>
+<input id="ag-answer" type="text" inputmode="decimal" autocomplete="off" spellcheck="false"
+ aria-describedby="ag-question">
+<button id="ag-check" type="button" title="Enter">Check</button>
+<button id="ag-reveal" type="button">Show the answer</button></div>
+<div class="text ag-feedback" id="ag-feedback" aria-live="polite"></div></section>
+"""
 
 _SVG_HEIGHT = re.compile(r'<svg[^>]*?\sheight="([\d.]+)pt"')
 

@@ -11,7 +11,7 @@ all of it put back on the way out, whatever happens.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 from xml.etree import ElementTree
@@ -19,11 +19,13 @@ from xml.etree import ElementTree
 from .core import Value
 from .graph import between, topological, users
 from .inspect import Step, backward_steps, explain, fmt
+from .page_questions import MOST_CHARS, NUMBER, Question, invalid_messages
+from .source import Source
 from .viz_text import shorten, visible
 
-__all__ = ["EXPLAIN_UP_TO", "SUMMARY_UP_TO", "box_finder", "explanations", "held_note",
-           "replay", "replaying", "shown_grads", "step_record", "summary", "svg_edges",
-           "svg_element", "widest"]
+__all__ = ["EXPLAIN_UP_TO", "SUMMARY_UP_TO", "box_finder", "code_lines", "explanations",
+           "held_note", "practice_record", "replay", "replaying", "shown_grads", "step_record",
+           "summary", "svg_edges", "svg_element", "widest"]
 
 EXPLAIN_UP_TO = 200
 """The page carries `explain` for at most this many boxes: the labelled ones first (in the
@@ -195,3 +197,32 @@ def explanations(root: Value, ids: Mapping[Value, str],
                 "or leaf boxes (the labelled ones first); explain(root, node) in Python gives "
                 "the others.")
     return {"explain": explained, "explainNote": note}
+
+
+def code_lines(root: Value) -> dict[Value, list[str]]:
+    """The lines of the generated backward code (`autograd.source.Source`, the code
+    `autograd.compile` runs) that each node with operands runs: its step in code. The leaves
+    are the code's inputs, so that each gradient is written from this pass alone."""
+    leaves = [v for v in topological(root)[::-1] if v.is_leaf]
+    source = Source(root, leaves)
+    started = {root}
+    return {v: [ln for line in source.backward_lines(v, started) for ln in line.split("\n")]
+            for v in source.backward_order}
+
+
+def practice_record(asked: Sequence[Question], ids: Mapping[Value, str],
+                    box: Mapping[Value, str]) -> dict[str, Any]:
+    """What the page needs to ask `asked` (`autograd.page_questions`) and grade the answers
+    as `check` does: the numbers and tolerances, the texts, the boxes; the pattern and the
+    messages for answers that are not numbers."""
+    records = []
+    for q in asked:
+        records.append({
+            "step": q.step, "asks": q.asks, "text": q.text, "answer": q.answer,
+            "tolerance": q.tolerance, "near": q.near, "worked": q.worked,
+            "hints": list(q.hints), "mistakes": [list(m) for m in q.mistakes],
+            "node": box.get(q.node), "operand": box.get(q.operand),
+            "set": [ids[q.operand], fmt(q.answer)] if q.step and q.operand in ids else None,
+        })
+    return {"questions": records, "pattern": NUMBER, "most": MOST_CHARS,
+            "messages": invalid_messages(), "steps": max((q.step for q in asked), default=0)}
