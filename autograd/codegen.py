@@ -15,7 +15,7 @@ import itertools
 import linecache
 from typing import Any
 
-__all__ = ["load"]
+__all__ = ["annotate", "load"]
 
 _serial = itertools.count(1)
 
@@ -30,3 +30,13 @@ def load(source: str, what: str, namespace: dict[str, Any]) -> dict[str, Any]:
     scope = dict(namespace)
     exec(compile(source, filename, "exec"), scope)  # noqa: S102 - our own generated source
     return scope
+
+
+def annotate(filename: str, source: str) -> None:
+    """Show `source` for the code compiled under `filename`: the same lines with comments
+    added at their ends (a line more or less would put tracebacks on the wrong line)."""
+    entry = linecache.cache.get(filename)
+    lines = source.splitlines(keepends=True)
+    if entry is None or len(entry) < 3 or len(entry[2]) != len(lines):
+        raise ValueError(f"annotate: {filename} has other lines than the source given")
+    linecache.cache[filename] = (len(source), None, lines, filename)

@@ -65,12 +65,22 @@ class Trace:
 
     def __init__(self, source: Source, structure: Structure) -> None:
         self.source = source
-        self.text = source.text()
         self.structure = structure
-        scope = codegen.load(self.text, f"compile of {source.views(source.root)}", {
-            **source.namespace(), "partials_at": partials_at, "math": math,
-            "Retrace": Retrace, "Fallback": Fallback})
+        scope = codegen.load(source.text(notes=False), f"compile of {source.views(source.root)}",
+                             {**source.namespace(), "partials_at": partials_at, "math": math,
+                              "Retrace": Retrace, "Fallback": Fallback})
         self.run: Callable[..., tuple[float, Any]] = scope["run"]
+        self._text = ""
+
+    @property
+    def text(self) -> str:
+        """The code with the rules as comments: the compiled lines, each as it was compiled,
+        with a comment after it (written the first time someone reads it; tracebacks show it
+        from then on)."""
+        if not self._text:
+            self._text = self.source.text(notes=True)
+            codegen.annotate(self.run.__code__.co_filename, self._text)
+        return self._text
 
 
 class Compiled:

@@ -204,10 +204,8 @@ def code_lines(root: Value) -> dict[Value, list[str]]:
     `autograd.compile` runs) that each node with operands runs: its step in code. The leaves
     are the code's inputs, so that each gradient is written from this pass alone."""
     leaves = [v for v in topological(root)[::-1] if v.is_leaf]
-    source = Source(root, leaves)
-    started = {root}
-    return {v: [ln for line in source.backward_lines(v, started) for ln in line.split("\n")]
-            for v in source.backward_order}
+    steps = Source(root, leaves).backward_code()[1]
+    return {v: [ln for line in lines for ln in line.split("\n")] for v, lines in steps.items()}
 
 
 def practice_record(asked: Sequence[Question], ids: Mapping[Value, str],

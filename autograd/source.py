@@ -2,21 +2,23 @@
 
 `Source(root, inputs)` names every node (its label where the label is a Python identifier, else
 ``mul_3``, ``add_2``) and writes one line per node: the forward pass computes each value from
-its operands, the backward pass each gradient from the gradients above it, with the rule as a
-comment::
+its operands; the backward pass computes each gradient, once, as the sum of what every node that
+uses it sends (the multivariable chain rule), with the rules as a comment::
 
-    out_o1 = sigmoid(l_o1)
+    out_h1 = op_0_sigmoid_value(l_h1)
     ...
-    d_l_o1 = d_out_o1 * (out_o1 * (1 - out_o1))  # ∂out_o1/∂l_o1 = out_o1·(1 − out_o1)
+    d_l_o1 = 0.0 + (out_o1 * (1 - out_o1)) * d_out_o1  # ∂out_o1/∂l_o1 = out_o1·(1 − out_o1)
+    d_out_h1 = 0.0 + w5 * d_l_o1 + w7 * d_l_o2  # ∂l_o1/∂out_h1 = w5; ∂l_o2/∂out_h1 = w7
 
 `autograd.compile` turns this text into a function (through `autograd.codegen`); the step-through
-page shows each step's line. The text is built only from names this module makes (checked to be
-identifiers), ``repr`` of floats and the rules read on symbols (`autograd.symbolic`): a label that
-is not an identifier never reaches the code, only a comment, escaped.
+page shows each step's lines. The text is built only from names this module makes (checked to
+be identifiers), ``repr`` of floats and the rules read on symbols (`autograd.symbolic`): a label
+that is not an identifier never reaches the code, only a comment, escaped.
 
-The code computes exactly what the eager engine computes: the same value functions, the same
-rules, the same order of accumulation (every node after the nodes that use it, operands in
-order), so the numbers agree as floats.
+The code computes exactly what the eager engine computes, bit for bit: the same value functions,
+the same rules, the same order of accumulation. A gradient starts at 0.0 (a parameter's at its
+``.grad``) and adds the terms in the order `backward()` adds them, left to right, so even the
+sign of a zero gradient is the engine's.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from __future__ import annotations
 import keyword
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 from . import symbolic
 from .core import Value, topological_order
@@ -32,7 +34,7 @@ from .names import Names, op_of, word
 from .ops import Op
 from .text import printable
 
-__all__ = ["INLINE", "Source", "checked", "inline", "layout", "variable_names"]
+__all__ = ["INLINE", "Kinds", "Shape", "Source", "checked", "inline", "layout", "variable_names"]
 
 INLINE = {"+", "-", "*", "/", "neg"}
 """Ops whose value on floats is Python's own operator wherever it is finite, written inline
@@ -75,7 +77,8 @@ def variable_names(order: Sequence[Value], inputs: Sequence[Value],
     the code uses itself, or a name whose gradient's name (``d_<name>``) is taken."""
     used = set(RESERVED) | {f"arg{i}" for i in range(n_arguments)}
     names: dict[Value, str] = {}
-    unused = [v for v in inputs if v not in set(order)]
+    in_order = set(order)
+    unused = [v for v in inputs if v not in in_order]
     counts: dict[str, int] = {}
     for v in [*order, *unused]:
         label = v.label
@@ -85,7 +88,7 @@ def variable_names(order: Sequence[Value], inputs: Sequence[Value],
             kind = kind if kind.isascii() and kind[:1].isalpha() else "v"
             counts[kind] = counts.get(kind, 0) + 1
             base = f"{kind}_{counts[kind]}"
-        if keyword.iskeyword(base) or base.startswith(("d_", "op_")):
+        if keyword.iskeyword(base) or base.startswith(("d_", "op_", "pd_")):
             base = "v_" + base
         name, k = base, 1
         while name in used or ("d_" + name) in used:
@@ -107,6 +110,27 @@ def layout(a: Any, names: dict[Value, str]) -> str:
     return f"({inner}{',' if len(a) == 1 else ''})"
 
 
+class Shape(NamedTuple):
+    """A kind of node's lines, with holes for its name (``o``) and its operands' (``0``,
+    ``1``, ...): see `Source.shape`."""
+
+    forward: list[str]  # how it is computed (and checked)
+    first: list[str]  # what its backward step computes first (its partials, when needed)
+    sent: list[str | None]  # what it sends to each operand (None for a number)
+
+
+def _hole(name: str) -> str:
+    """A place for a name in a template (no rule's text or code holds these characters)."""
+    return f"\x00{name}\x00"
+
+
+def _fill(template: str, names: dict[str, str]) -> str:
+    """The template with each hole filled by its name."""
+    for key, name in names.items():
+        template = template.replace(f"\x00{key}\x00", name)
+    return template
+
+
 def inline(v: Value) -> bool:
     """Is v's value Python's own operator (which raises where the op's domain ends)?"""
     op = op_of(v)
@@ -122,6 +146,88 @@ def checked(v: Value) -> bool:
     op = op_of(v)
     assert op is not None
     return (op.domain is not None or not op.builtin) and not inline(v)
+
+
+class Kinds:
+    """The code of each kind of node, with holes for the names (``o`` for the node's, ``0``,
+    ``1``, ... for its operands'): every node of an op whose number operands are the same
+    numbers shares it, so each kind is read on symbols and written once (a graph of 100,000
+    nodes has a few dozen kinds)."""
+
+    def __init__(self) -> None:
+        self.ops: dict[int, tuple[str, Op]] = {}  # id of an Op object -> its name in the code
+        self._shapes: dict[tuple[Any, ...], Shape] = {}
+        self._rules: dict[tuple[Any, ...], str] = {}
+
+    def op_name(self, op: Op) -> str:
+        """The name under which the code calls op (its value function is ``<name>.value``)."""
+        found = self.ops.get(id(op))
+        if found is None:
+            word = "".join(c if c.isalnum() else "_" for c in op.word)
+            found = (f"op_{len(self.ops)}_{word}" if word.isascii() else f"op_{len(self.ops)}",
+                     op)
+            self.ops[id(op)] = found
+        return found[0]
+
+    def shape(self, v: Value) -> Shape:
+        """v's lines with holes for the names: the same for every node of its op whose number
+        operands are the same numbers, so each kind of node is read and written once."""
+        op = cast(Op, v.op)
+        key = (id(op), *(None if isinstance(x, Value) else repr(float(x)) for x in v.operands))
+        found = self._shapes.get(key)
+        if found is not None:
+            return found
+        holes = [_hole(str(i)) if isinstance(x, Value) else number(float(x))
+                 for i, x in enumerate(v.operands)]
+        out = _hole("o")
+        if inline(v):
+            value = f"-{holes[0]}" if op.name == "neg" else f" {op.name} ".join(holes)
+        else:
+            value = f"{self.op_name(op)}_value({', '.join(holes)})"
+            value = value if op.builtin else f"float({value})"
+        forward = [f"{out} = {value}"]
+        if checked(v):  # not finite: the engine says why (or keeps IEEE's value)
+            forward.append(f"if {out} - {out} != 0.0: raise Fallback")
+        n = len(v.operands) if op.arity == -1 else 0
+        read = symbolic.derivatives(op, n)
+        first: list[str] = []
+        if read is None:  # the rule is called from the code
+            args = ", ".join(holes) + ("," if len(holes) == 1 else "")
+            first = [f"pd_{out} = partials_at({self.op_name(op)}, ({args}), {out})"]
+            codes = [f"pd_{out}[{i}]" for i in range(len(holes))]
+        else:
+            params = op.params if op.arity != -1 else [f"x_{i + 1}" for i in range(len(holes))]
+            numbers = {p: float(x) for p, x in zip(params, v.operands, strict=False)
+                       if not isinstance(x, Value)}
+            folded = [e.fold(numbers) for e in read]
+            calls = {o.name: self.op_name(o) for e in folded for o in e.ops()}
+            names = dict(zip(params, holes, strict=False))
+            names["out"] = out
+            codes = [e.code(names, calls) for e in folded]
+            if checked(v):  # an undefined derivative: the engine says
+                kept = [i for i, x in enumerate(v.operands) if isinstance(x, Value)]
+                first = [f"pd_{i}_{out} = {codes[i]}" for i in kept]
+                first.append(f"if {' or '.join(f'pd_{i}_{out} != pd_{i}_{out}' for i in kept)}"
+                             ": raise Fallback")
+                codes = [f"pd_{i}_{out}" if i in kept else c for i, c in enumerate(codes)]
+        g = f"d_{out}"
+        sent = [None if not isinstance(x, Value) else g if code in ("1.0", "1") else
+                f"-{g}" if code in ("(-1.0)", "(-1)") else f"{code} * {g}"
+                for x, code in zip(v.operands, codes, strict=True)]
+        found = self._shapes[key] = Shape(forward, first, sent)
+        return found
+
+    def rule(self, v: Value, k: int) -> str:
+        """The text of ∂v/∂(operand k) with holes for the names ("" where there is none)."""
+        op = cast(Op, v.op)
+        key = (id(op), k, *(None if isinstance(u, Value) else f"{u:.9g}" for u in v.operands))
+        text = self._rules.get(key)
+        if text is None:
+            text = symbolic.formula(op, k, [_hole(str(i)) if isinstance(u, Value) else
+                                            f"{u:.9g}" for i, u in enumerate(v.operands)],
+                                    _hole("out"))
+            self._rules[key] = text = text or ""
+        return text
 
 
 class Source:
@@ -142,98 +248,106 @@ class Source:
         self.backward_order = [v for v in reversed(topological_order(root)) if v.operands]
         taken = set(self.inputs)
         self.params = [v for v in self.forward_order if not v.operands and v not in taken]
-        self.ops: dict[int, tuple[str, Op]] = {}  # id of an Op object -> its name in the code
+        self.is_param = set(self.params)  # (a list's `in` would compare Values: quadratic)
         self.views = Names(root)  # the names the other views print (in the comments)
         self.names = variable_names(self.forward_order, self.inputs, len(self.arguments))
+        self.kinds = Kinds()  # the lines of each kind of node, with holes for the names
 
     def name(self, x: Any) -> str:
         """A Value's variable, or a number's literal."""
         return self.names[x] if isinstance(x, Value) else number(float(x))
 
-    def op_name(self, op: Op) -> str:
-        """The name under which the code calls op (its value function is ``<name>.value``)."""
-        found = self.ops.get(id(op))
-        if found is None:
-            word = "".join(c if c.isalnum() else "_" for c in op.word)
-            found = (f"op_{len(self.ops)}_{word}" if word.isascii() else f"op_{len(self.ops)}",
-                     op)
-            self.ops[id(op)] = found
-        return found[0]
-
     # -- lines ---------------------------------------------------------------------------------
 
+    def _names_of(self, v: Value) -> dict[str, str]:
+        names = {str(i): self.names[x] for i, x in enumerate(v.operands) if isinstance(x, Value)}
+        names["o"] = self.names[v]
+        return names
+
     def forward_line(self, v: Value) -> str:
-        """How v is computed: ``out_h1 = op_3_sigmoid.value(l_h1)``, ``mul_1 = w1 * i1``."""
-        op = op_of(v)
-        assert op is not None
-        args = [self.name(x) for x in v.operands]
-        if inline(v):
-            value = f"-{args[0]}" if op.name == "neg" else f" {op.name} ".join(args)
-        else:
-            value = f"{self.op_name(op)}_value({', '.join(args)})"
-            if not op.builtin:
-                value = f"float({value})"
-        line = f"{self.names[v]} = {value}"
-        if checked(v):  # not finite: the engine says why (or keeps IEEE's value)
-            line += f"\nif {self.names[v]} - {self.names[v]} != 0.0: raise Fallback"
-        return line
+        """How v is computed: ``out_h1 = op_3_sigmoid_value(l_h1)``, ``mul_1 = w1 * i1``."""
+        names = self._names_of(v)
+        return "\n".join(_fill(line, names) for line in self.kinds.shape(v).forward)
 
-    def partials(self, v: Value) -> tuple[list[str], str | None]:
-        """The code of each partial derivative of v (one per operand), and the line that
-        computes them first when the rule cannot be read on symbols (then they are ``_p[i]``)."""
+    def rule(self, v: Value, k: int) -> str | None:
+        """The text of ∂v/∂(operand k) in the names of the other views (`symbolic.formula`)."""
         op = op_of(v)
         assert op is not None
-        read = symbolic.derivatives(op, len(v.operands) if op.arity == -1 else 0)
-        texts = [self.name(x) for x in v.operands]
-        if read is None:
-            args = ", ".join(texts) + ("," if len(texts) == 1 else "")
-            return ([f"_p[{i}]" for i in range(len(texts))],
-                    f"_p = partials_at({self.op_name(op)}, ({args}), {self.names[v]})")
-        params = op.params if op.arity != -1 else [f"x_{i + 1}" for i in range(len(texts))]
-        numbers = {p: float(x) for p, x in zip(params, v.operands, strict=False)
-                   if not isinstance(x, Value)}
-        read = tuple(e.fold(numbers) for e in read)
-        names = dict(zip(params, texts, strict=False))
-        names["out"] = self.names[v]
-        calls = {o.name: self.op_name(o) for e in read for o in e.ops()}
-        return [e.code(names, calls) for e in read], None
-
-    def backward_lines(self, v: Value, started: set[Value]) -> list[str]:
-        """The lines that send v's gradient into its operands: one per Value operand, with
-        the rule as a comment. `started`: the gradients already assigned (updated)."""
-        codes, first = self.partials(v)
-        lines = [first] if first is not None else []
-        g = "d_" + self.names[v]
-        op = op_of(v)
-        assert op is not None
-        if checked(v) and first is None:  # an undefined derivative: the engine says
-            kept = [i for i, x in enumerate(v.operands) if isinstance(x, Value)]
-            for i in kept:
-                lines.append(f"_p{i} = {codes[i]}")
-            lines.append(f"if {' or '.join(f'_p{i} != _p{i}' for i in kept)}: raise Fallback")
-            codes = [f"_p{i}" if i in kept else c for i, c in enumerate(codes)]
         views = self.views
-        for i, (x, code) in enumerate(zip(v.operands, codes, strict=True)):
-            if not isinstance(x, Value):
-                continue
-            term = g if code in ("1.0", "1") else f"-{g}" if code in ("(-1.0)", "(-1)") \
-                else f"{code} * {g}"
-            target = "d_" + self.names[x]
-            rule = symbolic.formula(op, i, [views(u) if isinstance(u, Value) else f"{u:.9g}"
+        if symbolic.derivatives(op, len(v.operands) if op.arity == -1 else 0) is None:
+            return symbolic.formula(op, k, [views(u) if isinstance(u, Value) else f"{u:.9g}"
                                             for u in v.operands], views(v))
-            note = f"  # ∂{views(v)}/∂{views(x)} = {rule}" if rule is not None else ""
-            if x in started:
-                lines.append(f"{target} += {term}{comment(note)}")
-            elif x in self.params:
-                lines.append(f"{target} = {self.names[x]}_leaf.grad + {term}{comment(note)}")
-            else:
-                lines.append(f"{target} = {term}{comment(note)}")
-            started.add(x)
-        return lines
+        text = self.kinds.rule(v, k)
+        names = {str(i): views(u) for i, u in enumerate(v.operands) if isinstance(u, Value)}
+        names["out"] = views(v)
+        return _fill(text, names) or None
 
-    def text(self) -> str:
+    def terms(self, v: Value) -> tuple[list[str | None], list[str]]:
+        """What v sends to each operand, as code (``w5 * d_l_o1``; None for a number operand),
+        and the lines that must run first: where v's rule cannot be read on symbols, or its
+        derivative can be undefined, they compute its partials into ``pd_...`` variables."""
+        shape, names = self.kinds.shape(v), self._names_of(v)
+        return ([None if t is None else _fill(t, names) for t in shape.sent],
+                [_fill(line, names) for line in shape.first])
+
+    def gradient_line(self, x: Value, terms: list[tuple[Value, int, str]], notes: bool) -> str:
+        """``d_x = 0.0 + t1 + t2 ...``: x's gradient, the sum of what its users send, in the
+        order the engine adds them (from 0, or from a parameter's ``.grad``); with `notes`,
+        the rules as a comment."""
+        start = f"{self.names[x]}_leaf.grad" if x in self.is_param else "0.0"
+        code = " + ".join([start, *(t for _, _, t in terms)])
+        if not notes:
+            return f"d_{self.names[x]} = {code}"
+        views = self.views
+        rules = []
+        for v, i, _ in terms:
+            rule = self.rule(v, i)
+            if rule is not None:
+                rules.append(f"∂{views(v)}/∂{views(x)} = {rule}")
+        return f"d_{self.names[x]} = {code}" + (comment("  # " + "; ".join(rules))
+                                                 if rules else "")
+
+    def backward_code(self, notes: bool = True) -> tuple[list[str], dict[Value, list[str]]]:
+        """The lines of the backward pass, and for each node with operands the lines of its
+        step: its partials (if computed first) and the gradient lines that take its terms.
+        Each gradient is one line, written once every node that uses it has sent its share:
+        a node's right after the node's turn comes, a leaf's right after its last user's."""
+        root = self.root
+        start = f"{self.names[root]}_leaf.grad + 1.0" if root in self.is_param else "1.0"
+        lines = [f"d_{self.names[root]} = {start}"]
+        received: dict[Value, list[tuple[Value, int, str]]] = {}
+        last_user: dict[Value, Value] = {}
+        for v in self.backward_order:
+            for x in v.operands:
+                if isinstance(x, Value):
+                    last_user[x] = v
+        written: dict[Value, str] = {}
+        steps: dict[Value, list[str]] = {}
+        for v in self.backward_order:
+            if v is not root:
+                written[v] = self.gradient_line(v, received.pop(v, []), notes)
+                lines.append(written[v])
+            sent, first = self.terms(v)
+            lines += first
+            steps[v] = list(first)
+            for i, (x, term) in enumerate(zip(v.operands, sent, strict=True)):
+                if isinstance(x, Value) and term is not None:
+                    received.setdefault(x, []).append((v, i, term))
+            for x in dict.fromkeys(x for x in v.operands if isinstance(x, Value)):
+                if not x.operands and last_user[x] is v:
+                    written[x] = self.gradient_line(x, received.pop(x), notes)
+                    lines.append(written[x])
+        for v in self.backward_order:
+            used = dict.fromkeys(x for x in v.operands if isinstance(x, Value))
+            steps[v] += [written[x] for x in used if x in written]
+        self.written = set(written) | {root}
+        return lines, steps
+
+    def text(self, notes: bool = True) -> str:
         """The whole function: ``def run(arguments...):`` ... ``return value, gradients``,
-        the gradients laid out as the arguments are."""
+        the gradients laid out as the arguments are. Without `notes`, the same lines without
+        the comments that give the rules (what `autograd.compile` compiles: the comments cost
+        time and are read only when someone reads the code)."""
         heads = [f"arg{i}" if isinstance(a, (list, tuple)) else self.names[a]
                  for i, a in enumerate(self.arguments)]
         body = [f"{layout(a, self.names)} = {h}" for a, h in zip(self.arguments, heads,
@@ -248,10 +362,8 @@ class Source:
                         "raise Retrace")
         body.append("# the backward pass, node after node from the output")
         root = self.names[self.root]
-        started = {self.root}
-        body.append(f"d_{root} = 1.0")
-        for v in self.backward_order:
-            body += [ln for line in self.backward_lines(v, started) for ln in line.split("\n")]
+        body += [ln for line in self.backward_code(notes)[0] for ln in line.split("\n")]
+        started = self.written
         body += [f"{self.names[p]}_leaf.grad = d_{self.names[p]}" for p in self.params
                  if p in started]
         grad_names = {v: f"d_{self.names[v]}" if v in started else "0.0" for v in self.inputs}
@@ -261,7 +373,8 @@ class Source:
 
     def namespace(self) -> dict[str, Any]:
         """What the code's names stand for: the ops, and each parameter's Value."""
-        scope: dict[str, Any] = {name: op for name, op in self.ops.values()}
-        scope.update({f"{name}_value": op.value for name, op in self.ops.values()})
+        ops = self.kinds.ops.values()
+        scope: dict[str, Any] = {name: op for name, op in ops}
+        scope.update({f"{name}_value": op.value for name, op in ops})
         scope.update({f"{self.names[p]}_leaf": p for p in self.params})
         return scope

@@ -190,6 +190,9 @@ def _fold(e: Expr, numbers: dict[str, float]) -> Expr:
             return Expr(e.kind, args, None)
         if isinstance(value, (bool, int, float)) and not isinstance(value, complex):
             return _num(value)
+    if isinstance(e.kind, Op) and e.kind.name == "**" and args[1].kind == "num" and \
+            args[1].args[0] == 1.0:  # x ** 1.0 is x, bit for bit (NaN, ±0 and inf too)
+        return args[0]
     return Expr(e.kind, args, None)
 
 

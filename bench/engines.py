@@ -18,10 +18,13 @@ MICROGRAD = "micrograd"
 TORCH = "torch scalar"
 MICROGPT = "microgpt-style"
 FLOOR = "plain floats"  # not an engine: the same arithmetic in floats, backward by hand
+COMPILED = "autograd compiled"  # our engine through autograd.compile (this checkout only)
+TANGENT = "tangent-ad"  # source-to-source autodiff on floats (the worked network only)
 
 INSTALL = {
     MICROGRAD: ("micrograd", "pip install -e '.[bench]'"),
     TORCH: ("torch", "pip install -e '.[torch]'"),
+    TANGENT: ("tangent", "pip install -e '.[bench]'"),
 }
 
 

@@ -11,8 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bench.engines import MICROGPT, MICROGRAD, OURS, TORCH
-from bench.workloads import GPT_GENERIC, GPT_IDIOMATIC, MLP_OURS, WORKLOADS
+from bench.engines import COMPILED, FLOOR, MICROGPT, MICROGRAD, OURS, TANGENT, TORCH
+from bench.workloads import (
+    GPT_GENERIC,
+    GPT_IDIOMATIC,
+    MLP_COMPILED,
+    MLP_OURS,
+    TRACE_FULL,
+    TRACE_HALF,
+    WORKLOADS,
+)
 
 if TYPE_CHECKING:
     import pyperf
@@ -57,6 +65,33 @@ class Faster:
 
 
 @dataclass(frozen=True)
+class Slower:
+    """time(case) / time(other) on this checkout: at most the threshold (1.0: as fast)."""
+    case: str
+    other: str
+    at_most, unit = True, "x"
+
+    def measure(self, res: Results, workload: str) -> tuple[float | None, str]:
+        ours, other = res.mean("new", workload, self.case), res.mean("new", workload, self.other)
+        if ours is None or other is None:
+            return None, res.why_not("new", workload, self.other if ours else self.case)
+        return ours / other, f"{ours / other:.2f}x the time of {self.other}"
+
+
+@dataclass(frozen=True)
+class Seconds:
+    """The mean time of a call of the case, at its full size: at most the threshold."""
+    case: str
+    at_most, unit = True, " s"
+
+    def measure(self, res: Results, workload: str) -> tuple[float | None, str]:
+        mean = res.mean("new", workload, self.case)
+        if mean is None or res.quick:
+            return None, res.why_not("new", workload, self.case) or "not run at full size"
+        return mean, f"{mean:.2f} s a call"
+
+
+@dataclass(frozen=True)
 class VersusOld:
     """time on this checkout / time on the --against checkout: at most the threshold."""
     case: str
@@ -93,7 +128,7 @@ class BytesPerNode:
         return held / nodes, f"{held / nodes:.0f} bytes per node"
 
 
-Comparison = Faster | VersusOld | Completes | BytesPerNode
+Comparison = Faster | Slower | Seconds | VersusOld | Completes | BytesPerNode
 
 
 @dataclass(frozen=True)
@@ -114,6 +149,11 @@ GOALS = (  # name, workload, comparison, threshold: the goals of the issue, one 
     Goal("nn.MLP step vs the old version",    "mlp",     VersusOld(MLP_OURS),             1.2),
     Goal("GPT step, idiomatic, vs the old",   "gpt",     VersusOld(GPT_IDIOMATIC),        1.2),
     Goal("GPT step, generic ops, vs the old", "gpt",     VersusOld(GPT_GENERIC),          1.2),
+    Goal("worked network compiled vs floor",  "worked",  Slower(COMPILED, FLOOR),         1.3),
+    Goal("worked network compiled vs tangent", "worked", Faster(COMPILED, TANGENT),       8),
+    Goal("nn.MLP step compiled vs floor",     "mlp",     Slower(MLP_COMPILED, FLOOR),     1.0),
+    Goal("trace + compile of ~100k nodes",    "trace",   Seconds(TRACE_FULL),             3),
+    Goal("trace + compile grows linearly",    "trace",   Slower(TRACE_FULL, TRACE_HALF),  2.3),
 )
 
 

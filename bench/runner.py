@@ -32,7 +32,7 @@ from typing import Any
 import pyperf
 
 from bench import engines
-from bench.engines import MICROGPT, MICROGRAD, OURS, TORCH
+from bench.engines import COMPILED, MICROGPT, MICROGRAD, OURS, TANGENT, TORCH
 from bench.goals import GOALS, Results, evaluate
 from bench.workloads import WORKLOADS, Workload
 
@@ -267,10 +267,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     json_dir = build / "pyperf"
     shutil.rmtree(json_dir, ignore_errors=True)
     json_dir.mkdir(parents=True)
-    skipped = {e: why for e in (MICROGRAD, TORCH) if (why := engines.missing(e))}
+    skipped = {e: why for e in (MICROGRAD, TORCH, TANGENT) if (why := engines.missing(e))}
     for why in skipped.values():
         print(why)
-    names = [e for e in (OURS, MICROGRAD, TORCH, MICROGPT) if e not in skipped]
+    names = [e for e in (OURS, COMPILED, MICROGRAD, TORCH, MICROGPT, TANGENT) if e not in skipped]
     probes = {s.label: probe(s, args, names if s.label == "new" else [OURS, MICROGPT])
               for s in sides}  # the old side checks our engine; the others do not change
     work = [WORKLOADS[k] for k in args.keys]

@@ -24,8 +24,8 @@ from typing import Any
 import autograd
 import autograd.nn
 import autograd.optim
-from bench import engines, gpt
-from bench.engines import FLOOR, MICROGPT, MICROGRAD, OURS, TORCH
+from bench import engines, gpt, worked
+from bench.engines import COMPILED, FLOOR, MICROGPT, MICROGRAD, OURS, TANGENT, TORCH
 
 SIZES = (2, 16, 16, 1)  # the MLP of workloads 1 and 2
 ALPHA = 1e-4  # weight of the L2 term (micrograd's demo)
@@ -264,8 +264,34 @@ def floor_step(X: Any, Y: Any, W: Any, B: Any) -> Step:
     return step, lambda: flat_floats(W, B)
 
 
-STEPS = {OURS: ours_step, MICROGRAD: micrograd_step, FLOOR: floor_step}
-MLP_OURS = "autograd nn.MLP"
+def compiled_step(X: Any, Y: Any, W: Any, B: Any) -> Step:
+    """`ours_step`'s loss through ``autograd.compile``: the batch as arguments, the model's
+    parameters read at each call (their ``.grad`` adds up), then the same SGD update."""
+    model = autograd.nn.MLP(SIZES[0], list(SIZES[1:]), activation="relu")
+    params = model.parameters()
+    for p, v in zip(params, flat_floats(W, B), strict=True):
+        p.data = v
+    opt = autograd.optim.SGD(params, lr=LR)
+
+    def loss(xs: list[list[Any]], ys: list[Any]) -> Any:
+        scores: list[Any] = [model(x) for x in xs]
+        return autograd.nn.hinge_loss(scores, ys) + ALPHA * autograd.dot(params, params)
+
+    f = autograd.compile(loss)  # type: ignore[attr-defined, unused-ignore]
+    f(X, Y)  # the trace (not timed); it leaves gradients, not an update
+    opt.zero_grad()
+
+    def step() -> float:
+        opt.zero_grad()
+        value, _ = f(X, Y)
+        opt.step()
+        return float(value)
+
+    return step, lambda: [p.data for p in params]
+
+
+STEPS = {OURS: ours_step, COMPILED: compiled_step, MICROGRAD: micrograd_step, FLOOR: floor_step}
+MLP_OURS, MLP_COMPILED = "autograd nn.MLP", "autograd nn.MLP compiled"
 
 
 def mlp_case(name: str, engine: str) -> Case:
@@ -287,8 +313,13 @@ def check_mlp(batch: int, names: list[str]) -> str:
     want, worst = [step(), *values()], 0.0
     for name, got in results.items():
         worst = max(worst, worst_difference(got, want, f"nn.MLP step, {name}"))
-    return (f"after one step from the same weights, the loss and all {len(want) - 1} "
+    text = (f"after one step from the same weights, the loss and all {len(want) - 1} "
             f"parameters of {', '.join(results)} match the floor to {worst:.1e}")
+    if COMPILED in results and OURS in results:
+        if results[COMPILED] != results[OURS]:
+            raise AssertionError("nn.MLP step: the compiled step differs from the eager one")
+        text += "; the compiled step gives the eager step's numbers to the bit"
+    return text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -417,6 +448,77 @@ def check_sum(n: int, names: list[str]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# Workload 6: the two-layer sigmoid network worked by hand (bench/worked.py).
+
+WORKED_WAYS: dict[str, Callable[[], Callable[[list[float]], Any]]] = {
+    FLOOR: lambda: worked.floor, OURS: worked.eager, COMPILED: worked.compiled,
+    TANGENT: worked.tangent_ad,
+}
+
+
+def worked_case(engine: str) -> Case:
+    def build(_: None) -> Call:
+        call, p = WORKED_WAYS[engine](), list(worked.START)
+        return lambda: call(p)
+
+    return Case(engine, engine, build)
+
+
+def check_worked(_: None, names: list[str]) -> str:
+    p = list(worked.START)
+    want_value, want = worked.floor(p)
+    ways = [n for n in names if n in WORKED_WAYS]
+    worst = 0.0
+    for name in ways:
+        got = WORKED_WAYS[name]()(p)
+        got = got if name != TANGENT else (want_value, got)  # tangent gives the gradient only
+        worst = max(worst, worst_difference([got[0], *got[1]], [want_value, *want],
+                                            f"worked network, {name}"))
+    if COMPILED in ways and WORKED_WAYS[COMPILED]()(p) != WORKED_WAYS[OURS]()(p):
+        raise AssertionError("worked network: compiled and eager differ")
+    return (f"the error and its 10 gradients of {', '.join(ways)} match the hand-written "
+            f"backward pass to {worst:.1e}"
+            + ("; compiled and eager agree to the bit" if COMPILED in ways else ""))
+
+
+# ---------------------------------------------------------------------------------------------
+# Workload 7: tracing and compiling a big graph (workload 1's, at a larger batch).
+
+TRACE_FULL, TRACE_HALF = "trace + compile", "trace + compile, half the batch"
+
+
+def trace_case(name: str) -> Case:
+    def build(batch: int) -> Call:
+        X, Y = moons(batch if name == TRACE_FULL else batch // 2)
+        params = make_params(autograd.Value, *init_weights())
+
+        def call() -> Any:  # a new function each time: nothing is cached between calls
+            return autograd.compile(  # type: ignore[attr-defined, unused-ignore]
+                lambda xs, ys: generic_loss(params, xs, ys))(X, Y)
+
+        return call
+
+    return Case(name, COMPILED, build)
+
+
+def check_trace(batch: int, names: list[str]) -> str:
+    X, Y = moons(batch)
+    params = make_params(autograd.Value, *init_weights())
+    nodes = len(autograd.walk(generic_loss(params, X, Y)))
+    if COMPILED not in names:
+        return f"the graph has {nodes:,} nodes (compile is not in this version)"
+    f = autograd.compile(  # type: ignore[attr-defined, unused-ignore]
+        lambda xs, ys: generic_loss(params, xs, ys))
+    traced = f(X, Y)[0]
+    again = f(X, Y)[0]  # the compiled code
+    if traced != again:
+        raise AssertionError(f"trace: the compiled loss {again!r} is not the traced {traced!r}")
+    lines = f.source.count("\n")
+    return (f"the graph has {nodes:,} nodes, its code {lines:,} lines; the traced and the "
+            "compiled loss agree to the bit")
+
+
+# ---------------------------------------------------------------------------------------------
 # Memory: bytes per node of workload 1's graph.
 
 
@@ -427,7 +529,7 @@ def memory(batch: int, names: list[str]) -> dict[str, tuple[int, int]]:
     X, Y = moons(batch)
     out = {}
     for name in names:
-        e = engines.get(name) if name != TORCH else None
+        e = engines.get(name) if name in (OURS, MICROGRAD, MICROGPT) else None
         if e is None or e.walk is None:
             continue
         params = make_params(e.leaf, *init_weights())
@@ -457,8 +559,8 @@ WORKLOADS = {w.key: w for w in (
         "Zero the gradients, forward, loss, backward, update. autograd: `nn.MLP`, "
         "`nn.hinge_loss`, the L2 term as `autograd.dot(params, params)`, `optim.SGD`; "
         "micrograd: its `nn.MLP` and its demo's loss; the floor: plain floats.",
-        50, 10, (mlp_case(MLP_OURS, OURS), mlp_case("micrograd nn.MLP", MICROGRAD),
-                 mlp_case(FLOOR, FLOOR)), check_mlp),
+        50, 10, (mlp_case(MLP_OURS, OURS), mlp_case(MLP_COMPILED, COMPILED),
+                 mlp_case("micrograd nn.MLP", MICROGRAD), mlp_case(FLOOR, FLOOR)), check_mlp),
     Workload(
         "gpt", "GPT step: microgpt's model (n_embd {size.n_embd}), one name, forward + backward",
         "`bench/gpt.py` writes the model once over a style: *generic ops* (`+ - * / **`, "
@@ -480,4 +582,18 @@ WORKLOADS = {w.key: w for w in (
         "`autograd.sum` makes one node; the builtin `sum` a chain of n nodes.",
         100_000, 10_000, (sum_case(SUM_FUSED), sum_case(SUM_BUILTIN), sum_case(FLOOR)),
         check_sum),
+    Workload(
+        "worked", "The two-layer sigmoid network worked by hand: one forward + backward",
+        "The error of the 2-2-2 sigmoid network and its gradient for the 8 weights and 2 "
+        "biases: by hand in plain floats (the floor), eagerly on Values, through "
+        "`autograd.compile`, and by tangent-ad (gradient only; optional).",
+        None, None, tuple(worked_case(e) for e in (FLOOR, COMPILED, OURS, TANGENT)),
+        check_worked),
+    Workload(
+        "trace", "Trace + compile: workload 1's graph at batch {size} (about 100,000 nodes)",
+        "A new `autograd.compile` of the generic loss, called once: the trace, the code and "
+        "Python's compile of it (and the trace's own backward pass). Half the batch alongside, "
+        "to see that the time grows linearly.",
+        156, 10, (trace_case(TRACE_FULL), trace_case(TRACE_HALF)), check_trace,
+        processes=2, values=2),
 )}

@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 
 from bench import engines, gpt, microgpt_style, workloads
-from bench.engines import MICROGPT, MICROGRAD, OURS, TORCH
+from bench.engines import COMPILED, MICROGPT, MICROGRAD, OURS, TANGENT, TORCH
 from bench.goals import GOALS
 
 ROOT = Path(__file__).resolve().parent.parent
-AVAILABLE = [e for e in (OURS, MICROGRAD, TORCH, MICROGPT) if engines.missing(e) is None]
+AVAILABLE = [e for e in (OURS, COMPILED, MICROGRAD, TORCH, MICROGPT, TANGENT)
+             if engines.missing(e) is None]
 
 
 def test_quick_run_writes_its_report_and_nothing_else(tmp_path: Path) -> None:
@@ -66,7 +67,7 @@ def test_every_workload_check_agrees_at_tiny_sizes() -> None:
     for key, w in workloads.WORKLOADS.items():
         text = w.check(w.quick, AVAILABLE)
         assert "match" in text or "agree" in text, key
-    assert set(workloads.memory(5, AVAILABLE)) == {e for e in AVAILABLE if e != TORCH}
+    assert set(workloads.memory(5, AVAILABLE)) == {OURS, MICROGPT, MICROGRAD} & set(AVAILABLE)
 
 
 def test_generic_check_catches_a_wrong_derivative(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -112,3 +113,13 @@ def test_a_missing_engine_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
         "micrograd: not installed, skipped (`pip install -e '.[bench]'`)")
     assert engines.missing(TORCH) is not None
     assert engines.missing(OURS) is None
+
+
+def test_worked_check_catches_a_wrong_gradient(monkeypatch: pytest.MonkeyPatch) -> None:
+    def off_by_a_little() -> Any:
+        right = workloads.worked.eager()
+        return lambda p: (right(p)[0], [g * (1 + 1e-6) for g in right(p)[1]])
+
+    monkeypatch.setitem(workloads.WORKED_WAYS, OURS, off_by_a_little)
+    with pytest.raises(AssertionError, match="worked network, autograd: value"):
+        workloads.check_worked(None, [OURS])

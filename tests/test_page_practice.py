@@ -97,12 +97,12 @@ def test_practice_refusals(tmp_path: Path) -> None:
 def test_each_step_carries_its_lines_of_code(net: Any) -> None:
     data = page_data(autograd.show(net.E_total).html)
     leaves = [v for v in topological(net.E_total)[::-1] if v.is_leaf]
-    source = Source(net.E_total, leaves)
-    started = {net.E_total}
-    expected = ["\n".join(source.backward_lines(v, started)) for v in source.backward_order]
+    steps = Source(net.E_total, leaves).backward_code()[1]
+    expected = ["\n".join(steps[v]) for v in steps]
     assert ["\n".join(s["code"]) for s in data["steps"]] == expected
-    assert data["steps"][-1]["code"] == ["d_w1 = i1 * d_mul_1  # ∂mul#1/∂w1 = i1",
-                                         "d_i1 += w1 * d_mul_1  # ∂mul#1/∂i1 = w1"]
+    assert data["steps"][-1]["code"] == [  # the lines that take this step's terms
+        "d_w1 = 0.0 + i1 * d_mul_1  # ∂mul#1/∂w1 = i1",
+        "d_i1 = 0.0 + w3 * d_mul_4 + w1 * d_mul_1  # ∂mul#4/∂i1 = w3; ∂mul#1/∂i1 = w1"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,6 +258,6 @@ def test_the_step_shows_its_line_of_code(watched: Watched, tmp_path: Path, net: 
     for k in range(1, len(data["steps"]) + 1):
         page.keyboard.press("ArrowRight")
         assert page.locator("#ag-code").inner_text() == "\n".join(data["steps"][k - 1]["code"])
-    assert page.locator("#ag-code").inner_text().startswith("d_w1 = i1 * d_mul_1")
+    assert page.locator("#ag-code").inner_text().startswith("d_w1 = 0.0 + i1 * d_mul_1")
     page.keyboard.press("Home")
     assert page.locator("#ag-code").is_hidden()
