@@ -11,6 +11,7 @@ from .forward import Dual
 from .functional import derivative, grad, gradient, hessian, jacobian, jvp, vjp
 from .compile import compile
 from .fused import dot, linear, logsumexp, sum
+from .exercises import exercise, exercises
 from .gradcheck import GradcheckError, gradcheck
 from .graph import backprop, backward_order, topological, walk
 from .inspect import Explanation, Step, backward_steps, explain, tree
@@ -18,6 +19,7 @@ from .modes import AnomalyError, detect_anomaly, is_anomaly_enabled, is_grad_ena
 from .nn import load, save
 from .ops import DomainError, PoleError, op
 from .page import save_html, show
+from .practice import Practice, practice
 from .text import get_printoptions, set_printoptions
 from .viz import GraphTooLargeError, GraphvizNotFoundError, RenderTimeoutError, draw, save_svg
 
@@ -33,6 +35,7 @@ __all__ = [
     "GraphTooLargeError",
     "GraphvizNotFoundError",
     "PoleError",
+    "Practice",
     "RenderTimeoutError",
     "Step",
     "Value",
@@ -44,6 +47,8 @@ __all__ = [
     "detect_anomaly",
     "dot",
     "draw",
+    "exercise",
+    "exercises",
     "explain",
     "grad",
     "gradcheck",
@@ -60,6 +65,7 @@ __all__ = [
     "math",
     "no_grad",
     "op",
+    "practice",
     "ops",
     "save",
     "save_html",

@@ -20,21 +20,23 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from . import __version__
 from .cli_demo import check_folder, demo, two_layer_page
 from .cli_expressions import ALLOWED, ExpressionError, assignments, did_you_mean, evaluate
+from .cli_practice import add_practice_parser
 from .core import Value
 from .examples import two_layer_sigmoid
 from .files import check_target
 from .graph import walk
 from .inspect import explain, fmt
+from .source import Source
 from .viz import MAX_EDGES, MAX_NODES, RENDER_TIMEOUT, RenderTimeoutError, graph_format
 
 __all__ = ["ExpressionError", "demo", "evaluate", "main"]
 
-COMMANDS = ("grad", "demo", "svgs")
+COMMANDS = ("grad", "demo", "svgs", "practice")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,6 +89,9 @@ def cmd_grad(args: argparse.Namespace) -> int:
     if args.explain is not None:  # explain reads the graph; it runs no backward pass
         print()
         print(explain(result, variables[args.explain]))
+    if args.code:
+        print("\nThe code autograd.compile writes for f (forward, then backward):\n")
+        print(Source(result, list(variables.values())).text(), end="")
     return _draw(result, args)
 
 
@@ -242,6 +247,8 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     p.add_argument("values", nargs="*", metavar="NAME=NUMBER",
                    help="the value of each variable: w=-3 x=2 b=1")
     p.add_argument("--explain", metavar="NAME", help="show the chain rule for d f / d NAME")
+    p.add_argument("--code", action="store_true", help="print the forward and backward pass "
+                   "as Python code, one line per node (what autograd.compile runs)")
     p.add_argument("--svg", metavar="PATH", help="draw the graph into an SVG file (.png, .pdf "
                    "and .dot are written as their suffix says)")
     p.add_argument("--html", metavar="PATH",
@@ -276,6 +283,7 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
                    "files of the same names in it are replaced)")
     p.set_defaults(run=cmd_svgs)
     commands["svgs"] = p
+    commands["practice"] = cast(_Parser, add_practice_parser(sub))  # sub makes _Parsers
     return parser, commands
 
 

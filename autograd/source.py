@@ -303,7 +303,7 @@ class Source:
         for v, i, _ in terms:
             rule = self.rule(v, i)
             if rule is not None:
-                rules.append(f"∂{views(v)}/∂{views(x)} = {rule}")
+                rules.append(f"∂{views.sym(v)}/∂{views.sym(x)} = {rule}")
         return f"d_{self.names[x]} = {code}" + (comment("  # " + "; ".join(rules))
                                                  if rules else "")
 
@@ -360,7 +360,7 @@ class Source:
         for a, sign, b, outcome in self.guards:
             body.append(f"if ({self.name(a)} {sign} {self.name(b)}) is not {outcome}: "
                         "raise Retrace")
-        body.append("# the backward pass, node after node from the output")
+        body.append("# the backward pass: each gradient once all its users have sent their share")
         root = self.names[self.root]
         body += [ln for line in self.backward_code(notes)[0] for ln in line.split("\n")]
         started = self.written

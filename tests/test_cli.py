@@ -435,3 +435,26 @@ def test_the_two_layer_network_with_other_weights() -> None:
     with pytest.raises(ValueError, match="two_layer_sigmoid: no weight named w9; the network's "
                        "are w1, w2"):
         two_layer_sigmoid(weights={"w9": 1.0})
+
+
+def test_grad_code_prints_the_code_compile_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["grad", "sigmoid(w*x + b)", "w=-3", "x=2", "b=1", "--code"]) == 0
+    out = capsys.readouterr().out
+    code = out[out.index("def run(w, x, b):"):]
+    assert "    f = op_0_sigmoid_value(add_1)\n" in code
+    assert "    d_w = 0.0 + x * d_mul_1  # ∂(w*x)/∂w = x\n" in code
+    assert code.endswith("    return f, (d_w, d_x, d_b)\n")
+    scope = {"op_0_sigmoid_value": autograd.math.sigmoid.value}  # the code runs, and agrees
+    exec(compile(code, "<test>", "exec"), scope)  # noqa: S102 - the engine's own output
+    value, grads = scope["run"](-3.0, 2.0, 1.0)
+    w, x, b = Value(-3.0), Value(2.0), Value(1.0)
+    f = (w * x + b).sigmoid()
+    f.backward()
+    assert (value, grads) == (f.data, (w.grad, x.grad, b.grad))
+
+
+def test_practice_is_a_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["practice", "--list"]) == 0
+    assert "the two-layer sigmoid network worked by hand" in capsys.readouterr().out
+    assert main(["pratice"]) == 2
+    assert "did you mean practice?" in capsys.readouterr().err
