@@ -18,7 +18,13 @@ Printed results are checked. Two ways to state them in a page:
 - A ```text block that follows a ```python block with only blank lines between is that block's
   whole output, line by line (trailing spaces ignored, ``...`` again any text).
 
-Anything else a page shows (a ```text block after prose, a REPL session) is not checked here.
+Anything else a page shows (a ```text block after prose, a REPL session) is not checked here,
+and only ```python blocks run: code shown but not run (an outline, an excerpt of the package
+included with ``--8<-- "autograd/core.py:28:43"``) goes in a ```py block.
+
+An excerpt included by line numbers cannot drift unseen: each range must be whole lines of code
+between blank lines (the line before it and the line after it blank), and a ``linenums="N"``
+on its block must be its first line.
 """
 
 from __future__ import annotations
@@ -187,3 +193,32 @@ def test_a_wrong_output_is_caught(tmp_path: Path) -> None:
     assert len(first) == 1 and "'4'" in first[0] and "'3'" in first[0]
     assert len(run_block(found[1], "b2", namespace)) == 1
     assert "cannot be checked" in run_block(found[2], "b3", namespace)[0]
+
+
+ROOT = DOCS.parent
+INCLUDE = re.compile(r'^```\w+(?: linenums="(\d+)")?\n--8<-- "([^":]+\.py):(\d+):(\d+)"\n```',
+                     re.MULTILINE)
+EXCERPTS = [(page, m) for page in sorted(DOCS.glob("*.md"))
+            for m in INCLUDE.finditer(page.read_text(encoding="utf-8"))]
+
+
+def test_the_engine_page_quotes_the_core() -> None:
+    assert any(m.group(2) == "autograd/core.py" for _, m in EXCERPTS)
+
+
+@pytest.mark.parametrize(("page", "match"), EXCERPTS,
+                         ids=[f"{p.stem}:{m.group(2)}:{m.group(3)}" for p, m in EXCERPTS])
+def test_excerpts_are_whole_paragraphs_of_code(page: Path, match: re.Match[str]) -> None:
+    linenums, path, first, last = match.groups()
+    lines = (ROOT / path).read_text(encoding="utf-8").splitlines()
+    a, b = int(first), int(last)
+    where = f"{page.name} includes {path}:{a}:{b}"
+    assert 1 <= a <= b <= len(lines), f"{where}, but the file has {len(lines)} lines"
+    assert lines[a - 1].strip() and lines[b - 1].strip(), f"{where}: it starts or ends blank"
+    assert a == 1 or not lines[a - 2].strip(), (
+        f"{where}: line {a - 1} is not blank, so the excerpt starts mid-paragraph; has the file "
+        f"changed? line {a} is now {lines[a - 1]!r}")
+    assert b == len(lines) or not lines[b].strip(), (
+        f"{where}: line {b + 1} is not blank, so the excerpt ends mid-paragraph; has the file "
+        f"changed? line {b} is now {lines[b - 1]!r}")
+    assert linenums is None or int(linenums) == a, f"{where} with linenums={linenums}"
