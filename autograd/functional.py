@@ -4,7 +4,7 @@
 each input (for several outputs, the sum weighted by ``grad_outputs``) and leaves every
 ``.grad`` alone. With ``create_graph=True`` the local derivatives
 are rebuilt from each op's derivative rule in the registry (`autograd.ops`), evaluated on
-Values (`autograd.engine.rule_locals`), so the gradients it returns are Values with graphs of
+Values (`rule_on_values`), so the gradients it returns are Values with graphs of
 their own, which can be differentiated again, to any order.
 
 `derivative(f)`, `gradient(f)` and `hessian(f, xs)` wrap this for functions of plain numbers.
