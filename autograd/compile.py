@@ -18,6 +18,9 @@ the output with respect to every argument, in the arguments' structure.
   accumulation). Where the eager engine would raise (a domain error) or reads a rule at a
   domain edge, the call runs eagerly instead, and gives exactly what ``backward()`` gives.
 
+- The code runs no hooks and checks no gradients: while a Value of the function has a hook, and
+  under `detect_anomaly()`, a call runs eagerly (what ``fn`` and ``backward()`` give).
+
 ``f.source`` (and ``print(f)``) is the code of the latest trace: one line per node, named after
 the labels, each backward line with its rule as a comment.
 """
@@ -33,7 +36,8 @@ from typing import Any
 
 from . import codegen
 from .core import Value
-from .modes import is_grad_enabled
+from .hooks import hooked
+from .modes import is_anomaly_enabled, is_grad_enabled
 from .operators import COMPARISONS
 from .ops import partials_at
 from .source import Source
@@ -70,6 +74,7 @@ class Trace:
                              {**source.namespace(), "partials_at": partials_at, "math": math,
                               "Retrace": Retrace, "Fallback": Fallback})
         self.run: Callable[..., tuple[float, Any]] = scope["run"]
+        self.nodes = set(source.forward_order)  # to see whether one of them has a hook
         self._text = ""
 
     @property
@@ -109,10 +114,23 @@ class Compiled:
                 "code of the latest>")
 
     def __call__(self, *args: Any) -> tuple[float, Any]:
+        if (hooked() or is_anomaly_enabled()) and self._watched():
+            return self.eager(*args)  # the engine runs the hooks and watches for NaN
         try:  # the common case: the arguments have the latest trace's layout and branches
             return self.run(*args)
         except (Retrace, Fallback, ArithmeticError, ValueError, TypeError) as e:
             return self._again(args, e)
+
+    def _watched(self) -> bool:
+        """Must this call run eagerly? Under `detect_anomaly()`, and while a Value of a trace
+        (a parameter, or a node the function put a hook on) has a hook: the code runs no
+        hooks and checks no gradients."""
+        if is_anomaly_enabled():
+            return True
+        return any(v in trace.nodes for trace in self._all() for v in list(hooked()))
+
+    def _all(self) -> list[Trace]:
+        return [trace for kept in self.traces.values() for trace in kept]
 
     def _again(self, args: tuple[Any, ...], problem: Exception) -> tuple[float, Any]:
         """The latest trace did not run: another one, eagerly, or a new trace."""

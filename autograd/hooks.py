@@ -10,12 +10,12 @@ dictionary lookup per node, and none at all while no hook is registered anywhere
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from .core import WATCHERS, Value
 
-__all__ = ["RemovableHandle", "hooks_of", "register_hook", "run_hooks"]
+__all__ = ["RemovableHandle", "hooked", "hooks_of", "register_hook", "run_hooks"]
 
 Hook = Callable[[Any], Any]
 _HOOKS: dict[Value, list[Hook]] = {}  # Value -> its hooks, in order
@@ -58,6 +58,11 @@ def register_hook(v: Value, fn: Hook) -> RemovableHandle:
                         f"{type(fn).__name__}")
     _HOOKS.setdefault(v, []).append(fn)
     return RemovableHandle(v, fn)
+
+
+def hooked() -> Collection[Value]:
+    """Every Value that has a hook now (empty while no hook is registered anywhere)."""
+    return _HOOKS.keys()
 
 
 def hooks_of(v: Value) -> tuple[Hook, ...]:

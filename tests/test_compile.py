@@ -243,3 +243,26 @@ def test_arguments_are_numbers_or_nested_lists() -> None:
 def test_the_function_must_return_a_value() -> None:
     with pytest.raises(TypeError, match="returns one Value"):
         compile(lambda x: [x, x])(1.0)
+
+
+def test_hooks_and_detect_anomaly_are_honoured_on_every_call() -> None:
+    w = Value(3.0, "w")
+
+    def loss(x: Value) -> Value:
+        return w * x
+
+    f = autograd.compile(loss)
+    with w.register_hook(lambda g: 10 * g):
+        for _ in range(3):  # the trace, then calls that must not skip the hook
+            w.grad = 0.0
+            f(2.0)
+            assert w.grad == 20.0
+    w.grad = 0.0
+    f(2.0)  # the hook is gone: the compiled code again
+    assert w.grad == 2.0
+
+    g = autograd.compile(lambda x: x * x)
+    g(1.0)  # traced: the next calls run the code, unless detect_anomaly() watches
+    assert math.isnan(g(float("nan"))[0])
+    with autograd.detect_anomaly(), pytest.raises(autograd.AnomalyError):
+        g(float("nan"))
