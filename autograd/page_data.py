@@ -204,7 +204,7 @@ def code_lines(root: Value) -> dict[Value, list[str]]:
     `autograd.compile` runs) that each node with operands runs: its step in code. The leaves
     are the code's inputs, so that each gradient is written from this pass alone."""
     leaves = [v for v in topological(root)[::-1] if v.is_leaf]
-    steps = Source(root, leaves).backward_code()[1]
+    steps = Source(root, leaves).step_lines()
     return {v: [ln for line in lines for ln in line.split("\n")] for v, lines in steps.items()}
 
 

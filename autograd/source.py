@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import keyword
 import math
+import re
 from collections.abc import Sequence
 from typing import Any, NamedTuple, cast
 
@@ -41,6 +42,11 @@ INLINE = {"+", "-", "*", "/", "neg"}
 (``a * b``): where Python's operator raises instead (``x / 0``), the call runs eagerly. ``**``
 is inline too when the exponent is a whole number given as a constant (the result is real).
 The others call their value function."""
+
+LONGEST = 64
+"""Terms in one sum of the code, at most: a gradient of more terms adds them over several lines
+(in the same order), and an op of more operands calls its value function, so that no line
+nests deeper than Python's parser allows."""
 
 RESERVED = {"inputs", "math", "partials_at", "Retrace", "Fallback", "float"}
 
@@ -111,8 +117,8 @@ def layout(a: Any, names: dict[Value, str]) -> str:
 
 
 class Shape(NamedTuple):
-    """A kind of node's lines, with holes for its name (``o``) and its operands' (``0``,
-    ``1``, ...): see `Source.shape`."""
+    """A kind of node's lines, format strings with holes for its name (``{o}``) and its
+    operands' (``{0}``, ``{1}``, ...): see `Kinds.shape`."""
 
     forward: list[str]  # how it is computed (and checked)
     first: list[str]  # what its backward step computes first (its partials, when needed)
@@ -122,6 +128,13 @@ class Shape(NamedTuple):
 def _hole(name: str) -> str:
     """A place for a name in a template (no rule's text or code holds these characters)."""
     return f"\x00{name}\x00"
+
+
+def _template(code: str) -> str:
+    """Code with holes as a format string: ``{0}``, ``{1}``, ... for the operands, ``{o}`` for
+    the node (braces of the code itself doubled)."""
+    code = code.replace("{", "{{").replace("}", "}}")
+    return re.sub("\x00(\\w+)\x00", r"{\1}", code)
 
 
 def _fill(template: str, names: dict[str, str]) -> str:
@@ -180,15 +193,24 @@ class Kinds:
         holes = [_hole(str(i)) if isinstance(x, Value) else number(float(x))
                  for i, x in enumerate(v.operands)]
         out = _hole("o")
+        n = len(v.operands) if op.arity == -1 else 0
+        params = op.params if op.arity != -1 else [f"x_{i + 1}" for i in range(len(holes))]
+        numbers = {p: float(x) for p, x in zip(params, v.operands, strict=False)
+                   if not isinstance(x, Value)}
+        names = dict(zip(params, holes, strict=False))
+        names["out"] = out
+        read_value = None if inline(v) or op.domain or len(holes) > LONGEST \
+            else symbolic.value_of(op, n)
         if inline(v):
             value = f"-{holes[0]}" if op.name == "neg" else f" {op.name} ".join(holes)
+        elif read_value is not None:  # Python's own arithmetic: computed in the line
+            value = read_value.fold(numbers).code(names, {})
         else:
             value = f"{self.op_name(op)}_value({', '.join(holes)})"
             value = value if op.builtin else f"float({value})"
         forward = [f"{out} = {value}"]
         if checked(v):  # not finite: the engine says why (or keeps IEEE's value)
             forward.append(f"if {out} - {out} != 0.0: raise Fallback")
-        n = len(v.operands) if op.arity == -1 else 0
         read = symbolic.derivatives(op, n)
         first: list[str] = []
         if read is None:  # the rule is called from the code
@@ -196,13 +218,8 @@ class Kinds:
             first = [f"pd_{out} = partials_at({self.op_name(op)}, ({args}), {out})"]
             codes = [f"pd_{out}[{i}]" for i in range(len(holes))]
         else:
-            params = op.params if op.arity != -1 else [f"x_{i + 1}" for i in range(len(holes))]
-            numbers = {p: float(x) for p, x in zip(params, v.operands, strict=False)
-                       if not isinstance(x, Value)}
             folded = [e.fold(numbers) for e in read]
             calls = {o.name: self.op_name(o) for e in folded for o in e.ops()}
-            names = dict(zip(params, holes, strict=False))
-            names["out"] = out
             codes = [e.code(names, calls) for e in folded]
             if checked(v):  # an undefined derivative: the engine says
                 kept = [i for i, x in enumerate(v.operands) if isinstance(x, Value)]
@@ -214,12 +231,18 @@ class Kinds:
         sent = [None if not isinstance(x, Value) else g if code in ("1.0", "1") else
                 f"-{g}" if code in ("(-1.0)", "(-1)") else f"{code} * {g}"
                 for x, code in zip(v.operands, codes, strict=True)]
-        found = self._shapes[key] = Shape(forward, first, sent)
+        found = self._shapes[key] = Shape([_template(t) for t in forward],
+                                          [_template(t) for t in first],
+                                          [None if t is None else _template(t) for t in sent])
         return found
 
-    def rule(self, v: Value, k: int) -> str:
-        """The text of ∂v/∂(operand k) with holes for the names ("" where there is none)."""
+    def rule(self, v: Value, k: int, views: Names) -> str | None:
+        """The text of ∂v/∂(operand k) in the names `views` gives (`symbolic.formula`); the
+        text with holes for the names is made once per kind of node."""
         op = cast(Op, v.op)
+        texts = [views(u) if isinstance(u, Value) else f"{u:.9g}" for u in v.operands]
+        if symbolic.derivatives(op, len(v.operands) if op.arity == -1 else 0) is None:
+            return symbolic.formula(op, k, texts, views(v))
         key = (id(op), k, *(None if isinstance(u, Value) else f"{u:.9g}" for u in v.operands))
         text = self._rules.get(key)
         if text is None:
@@ -227,7 +250,9 @@ class Kinds:
                                             f"{u:.9g}" for i, u in enumerate(v.operands)],
                                     _hole("out"))
             self._rules[key] = text = text or ""
-        return text
+        names = {str(i): t for i, t in enumerate(texts)}
+        names["out"] = views(v)
+        return _fill(text, names) or None
 
 
 class Source:
@@ -259,62 +284,50 @@ class Source:
 
     # -- lines ---------------------------------------------------------------------------------
 
-    def _names_of(self, v: Value) -> dict[str, str]:
-        names = {str(i): self.names[x] for i, x in enumerate(v.operands) if isinstance(x, Value)}
-        names["o"] = self.names[v]
-        return names
+    def _operands(self, v: Value) -> list[str]:
+        names = self.names
+        return [names[x] if isinstance(x, Value) else "" for x in v.operands]
 
     def forward_line(self, v: Value) -> str:
         """How v is computed: ``out_h1 = op_3_sigmoid_value(l_h1)``, ``mul_1 = w1 * i1``."""
-        names = self._names_of(v)
-        return "\n".join(_fill(line, names) for line in self.kinds.shape(v).forward)
-
-    def rule(self, v: Value, k: int) -> str | None:
-        """The text of ∂v/∂(operand k) in the names of the other views (`symbolic.formula`)."""
-        op = op_of(v)
-        assert op is not None
-        views = self.views
-        if symbolic.derivatives(op, len(v.operands) if op.arity == -1 else 0) is None:
-            return symbolic.formula(op, k, [views(u) if isinstance(u, Value) else f"{u:.9g}"
-                                            for u in v.operands], views(v))
-        text = self.kinds.rule(v, k)
-        names = {str(i): views(u) for i, u in enumerate(v.operands) if isinstance(u, Value)}
-        names["out"] = views(v)
-        return _fill(text, names) or None
+        args, name = self._operands(v), self.names[v]
+        return "\n".join(t.format(*args, o=name) for t in self.kinds.shape(v).forward)
 
     def terms(self, v: Value) -> tuple[list[str | None], list[str]]:
         """What v sends to each operand, as code (``w5 * d_l_o1``; None for a number operand),
         and the lines that must run first: where v's rule cannot be read on symbols, or its
         derivative can be undefined, they compute its partials into ``pd_...`` variables."""
-        shape, names = self.kinds.shape(v), self._names_of(v)
-        return ([None if t is None else _fill(t, names) for t in shape.sent],
-                [_fill(line, names) for line in shape.first])
+        shape, args, name = self.kinds.shape(v), self._operands(v), self.names[v]
+        return ([None if t is None else t.format(*args, o=name) for t in shape.sent],
+                [t.format(*args, o=name) for t in shape.first])
 
     def gradient_line(self, x: Value, terms: list[tuple[Value, int, str]], notes: bool) -> str:
         """``d_x = 0.0 + t1 + t2 ...``: x's gradient, the sum of what its users send, in the
         order the engine adds them (from 0, or from a parameter's ``.grad``); with `notes`,
         the rules as a comment."""
         start = f"{self.names[x]}_leaf.grad" if x in self.is_param else "0.0"
-        code = " + ".join([start, *(t for _, _, t in terms)])
+        g = f"d_{self.names[x]}"
+        sent = [t for _, _, t in terms]
+        code = " + ".join([start, *sent[:LONGEST]])  # then LONGEST more a line: no deep sums
+        more = "".join(f"\n{g} = {g} + {' + '.join(sent[i:i + LONGEST])}"
+                       for i in range(LONGEST, len(sent), LONGEST))
         if not notes:
-            return f"d_{self.names[x]} = {code}"
+            return f"{g} = {code}{more}"
         views = self.views
         rules = []
         for v, i, _ in terms:
-            rule = self.rule(v, i)
+            rule = self.kinds.rule(v, i, views)
             if rule is not None:
                 rules.append(f"∂{views.sym(v)}/∂{views.sym(x)} = {rule}")
-        return f"d_{self.names[x]} = {code}" + (comment("  # " + "; ".join(rules))
-                                                 if rules else "")
+        return f"{g} = {code}" + (comment("  # " + "; ".join(rules)) if rules else "") + more
 
-    def backward_code(self, notes: bool = True) -> tuple[list[str], dict[Value, list[str]]]:
-        """The lines of the backward pass, and for each node with operands the lines of its
-        step: its partials (if computed first) and the gradient lines that take its terms.
-        Each gradient is one line, written once every node that uses it has sent its share:
-        a node's right after the node's turn comes, a leaf's right after its last user's."""
-        root = self.root
-        start = f"{self.names[root]}_leaf.grad + 1.0" if root in self.is_param else "1.0"
-        lines = [f"d_{self.names[root]} = {start}"]
+    def backward_code(self, notes: bool = True) -> list[str]:
+        """The lines of the backward pass. Each gradient is one line (or a few, for a sum of
+        many terms), written once every node that uses it has sent its share: a node's right
+        after the node's turn comes, a leaf's right after its last user's."""
+        root, names, gradient_line = self.root, self.names, self.gradient_line
+        start = f"{names[root]}_leaf.grad + 1.0" if root in self.is_param else "1.0"
+        lines = [f"d_{names[root]} = {start}"]
         received: dict[Value, list[tuple[Value, int, str]]] = {}
         last_user: dict[Value, Value] = {}
         for v in self.backward_order:
@@ -322,26 +335,39 @@ class Source:
                 if isinstance(x, Value):
                     last_user[x] = v
         written: dict[Value, str] = {}
-        steps: dict[Value, list[str]] = {}
+        firsts: dict[Value, list[str]] = {}
         for v in self.backward_order:
             if v is not root:
-                written[v] = self.gradient_line(v, received.pop(v, []), notes)
-                lines.append(written[v])
+                written[v] = line = gradient_line(v, received.pop(v, []), notes)
+                lines.append(line)
             sent, first = self.terms(v)
+            firsts[v] = first
             lines += first
-            steps[v] = list(first)
-            for i, (x, term) in enumerate(zip(v.operands, sent, strict=True)):
-                if isinstance(x, Value) and term is not None:
-                    received.setdefault(x, []).append((v, i, term))
-            for x in dict.fromkeys(x for x in v.operands if isinstance(x, Value)):
-                if not x.operands and last_user[x] is v:
-                    written[x] = self.gradient_line(x, received.pop(x), notes)
-                    lines.append(written[x])
-        for v in self.backward_order:
-            used = dict.fromkeys(x for x in v.operands if isinstance(x, Value))
-            steps[v] += [written[x] for x in used if x in written]
+            for i, x in enumerate(v.operands):
+                term = sent[i]
+                if term is not None:
+                    found = received.get(x)  # type: ignore[arg-type]
+                    if found is None:
+                        received[x] = [(v, i, term)]  # type: ignore[index]
+                    else:
+                        found.append((v, i, term))
+            for x in v.operands:
+                if isinstance(x, Value) and not x.operands and last_user[x] is v and \
+                        x not in written:
+                    written[x] = line = gradient_line(x, received.pop(x), notes)
+                    lines.append(line)
         self.written = set(written) | {root}
-        return lines, steps
+        self._steps = (firsts, written)
+        return lines
+
+    def step_lines(self) -> dict[Value, list[str]]:
+        """For each node with operands, the lines of its step: its partials (if computed
+        first), then the gradient lines that take its terms (the step-through page's code)."""
+        self.backward_code()
+        firsts, written = self._steps
+        return {v: [*firsts[v], *(written[x] for x in dict.fromkeys(
+                    x for x in v.operands if isinstance(x, Value)) if x in written)]
+                for v in self.backward_order}
 
     def text(self, notes: bool = True) -> str:
         """The whole function: ``def run(arguments...):`` ... ``return value, gradients``,
@@ -362,7 +388,7 @@ class Source:
                         "raise Retrace")
         body.append("# the backward pass: each gradient once all its users have sent their share")
         root = self.names[self.root]
-        body += [ln for line in self.backward_code(notes)[0] for ln in line.split("\n")]
+        body += [ln for line in self.backward_code(notes) for ln in line.split("\n")]
         started = self.written
         body += [f"{self.names[p]}_leaf.grad = d_{self.names[p]}" for p in self.params
                  if p in started]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -240,6 +241,33 @@ def _read(op: Op, n: int) -> tuple[Expr, ...] | None:
                  for i in range(len(names)))
 
 
+def value_of(op: Op, n: int = 0) -> Expr | None:
+    """A built-in op's value as an expression of Python's arithmetic and comparisons in its
+    input names (relu's ``0.0 if x <= 0.0 else x``, dot's ``0.0 + x_1·x_3 + x_2·x_4``), for
+    code that computes it inline; None when the value function does more (calls ``math``,
+    another op) or the op is a user's (their functions are not run on symbols). Not on Python
+    3.12+ for an op of any number of inputs: ``sum`` of floats is compensated there, of
+    symbols it is not."""
+    if not op.builtin or (op.arity == VARIADIC and sys.version_info >= (3, 12)):
+        return None
+    cache = op.__dict__.setdefault("_readings", {})
+    key = ("value", n)
+    if key not in cache:
+        names = _params(op, n or max(op.arity, 1))
+
+        def run(reading: _Reading) -> tuple[Expr, ...]:
+            got: Any = op.value(*symbols(names, reading))
+            return (got if isinstance(got, Expr) else _num(got),)
+
+        try:
+            paths = _runs(run)
+        except (TypeError, ValueError, ArithmeticError, AttributeError, RecursionError):
+            paths = None
+        value = None if paths is None else _merge([(taken, r[0]) for taken, r in paths])
+        cache[key] = value if value is not None and not value.ops() else None
+    return cache[key]  # type: ignore[no-any-return]
+
+
 def _runs(run: Callable[[_Reading], tuple[Expr, ...]]) -> list[tuple[
         list[tuple[Expr, bool]], tuple[Expr, ...]]] | None:
     """Every outcome of the rule's comparisons: (the comparisons and their outcomes, result)."""
@@ -301,6 +329,7 @@ def formula(op: Op, k: int, operands: Sequence[str], out: str) -> str | None:
 # Printing
 
 _PYTHON = {"+": "+", "-": "-", "*": "*", "/": "/", "**": "**", "neg": "-"}
+_CHAINS = {"+": ("+", "-"), "-": ("+", "-"), "*": ("*", "/"), "/": ("*", "/")}  # left-assoc
 _SHOWN = {"+": " + ", "-": " − ", "*": "·", "/": "/", "**": "^"}
 _LEVEL = {"if": 1, "and": 2, "compare": 3, "+": 4, "-": 4, "*": 5, "/": 5, "neg": 6, "**": 7}
 _FUNCTIONS = {"sigmoid": "σ", "sqrt": "√", "log": "ln"}
@@ -370,6 +399,10 @@ def _code(e: Expr, names: dict[str, str], calls: dict[str, str]) -> str:
             return f"float({str(x)!r})"
         return f"({x!r})" if x < 0 else repr(x)
     parts = [_code(a, names, calls) for a in args]
+    if isinstance(kind, Op) and kind.name in _CHAINS and len(args) == 2 and \
+            isinstance(args[0].kind, Op) and args[0].kind.name in _CHAINS[kind.name] and \
+            len(args[0].args) == 2:
+        parts[0] = parts[0][1:-1]  # (a + b) + c is a + b + c: a long sum nests no parentheses
     if kind == "if":
         return f"({parts[1]} if {parts[0]} else {parts[2]})"
     if kind == "and":

@@ -266,3 +266,19 @@ def test_hooks_and_detect_anomaly_are_honoured_on_every_call() -> None:
     assert math.isnan(g(float("nan"))[0])
     with autograd.detect_anomaly(), pytest.raises(autograd.AnomalyError):
         g(float("nan"))
+
+
+def test_wide_graphs_compile_and_agree_to_the_bit() -> None:
+    def fn(x: Value, ys: list[Value]) -> Value:  # x used 3,000 times; one sum of 3,000
+        return autograd.sum([x * y for y in ys]) + autograd.dot(ys[:100], ys[100:200])
+
+    ys = [0.001 * k - 1.1 for k in range(3000)]
+    f = autograd.compile(fn)
+    f(0.5, ys)  # the trace
+    value, (dx, dys) = f(0.75, ys)  # the code
+    x, leaves = Value(0.75), [Value(y) for y in ys]
+    out = fn(x, leaves)
+    out.backward()
+    assert bits(value) == bits(out.data) and bits(dx) == bits(x.grad)
+    assert [bits(g) for g in dys] == [bits(v.grad) for v in leaves]
+    assert "d_x = d_x + " in f.source  # x's 3,000 terms over several lines, in order

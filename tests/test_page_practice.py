@@ -97,7 +97,7 @@ def test_practice_refusals(tmp_path: Path) -> None:
 def test_each_step_carries_its_lines_of_code(net: Any) -> None:
     data = page_data(autograd.show(net.E_total).html)
     leaves = [v for v in topological(net.E_total)[::-1] if v.is_leaf]
-    steps = Source(net.E_total, leaves).backward_code()[1]
+    steps = Source(net.E_total, leaves).step_lines()
     expected = ["\n".join(steps[v]) for v in steps]
     assert ["\n".join(s["code"]) for s in data["steps"]] == expected
     assert data["steps"][-1]["code"] == [  # the lines that take this step's terms
