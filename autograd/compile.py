@@ -35,8 +35,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import codegen
-from .core import Value
-from .hooks import hooked
+from .core import MODE, Value
+from .hooks import HOOKS, hooked
 from .modes import is_anomaly_enabled, is_grad_enabled
 from .operators import COMPARISONS
 from .ops import partials_at
@@ -114,7 +114,7 @@ class Compiled:
                 "code of the latest>")
 
     def __call__(self, *args: Any) -> tuple[float, Any]:
-        if (hooked() or is_anomaly_enabled()) and self._watched():
+        if (HOOKS or MODE.get() is not None) and self._watched():
             return self.eager(*args)  # the engine runs the hooks and watches for NaN
         try:  # the common case: the arguments have the latest trace's layout and branches
             return self.run(*args)

@@ -15,10 +15,10 @@ from typing import Any
 
 from .core import WATCHERS, Value
 
-__all__ = ["RemovableHandle", "hooked", "hooks_of", "register_hook", "run_hooks"]
+__all__ = ["HOOKS", "RemovableHandle", "hooked", "hooks_of", "register_hook", "run_hooks"]
 
 Hook = Callable[[Any], Any]
-_HOOKS: dict[Value, list[Hook]] = {}  # Value -> its hooks, in order
+HOOKS: dict[Value, list[Hook]] = {}  # Value -> its hooks, in order (read, never write)
 
 
 class RemovableHandle:
@@ -30,11 +30,11 @@ class RemovableHandle:
         self._value, self._fn = value, fn
 
     def remove(self) -> None:
-        hooks = _HOOKS.get(self._value, [])
+        hooks = HOOKS.get(self._value, [])
         if self._fn in hooks:
             hooks.remove(self._fn)
         if not hooks:
-            _HOOKS.pop(self._value, None)
+            HOOKS.pop(self._value, None)
 
     def __enter__(self) -> RemovableHandle:
         return self
@@ -56,25 +56,25 @@ def register_hook(v: Value, fn: Hook) -> RemovableHandle:
     if not callable(fn):
         raise TypeError(f"register_hook: expected a function of the gradient, not "
                         f"{type(fn).__name__}")
-    _HOOKS.setdefault(v, []).append(fn)
+    HOOKS.setdefault(v, []).append(fn)
     return RemovableHandle(v, fn)
 
 
 def hooked() -> Collection[Value]:
     """Every Value that has a hook now (empty while no hook is registered anywhere)."""
-    return _HOOKS.keys()
+    return HOOKS.keys()
 
 
 def hooks_of(v: Value) -> tuple[Hook, ...]:
     """The functions registered on v with `register_hook`, in the order they run."""
-    return tuple(_HOOKS.get(v, ()))
+    return tuple(HOOKS.get(v, ()))
 
 
 def run_hooks(v: Value, g: Any, values: bool = False) -> Any:
     """v's gradient g after its hooks, each of which may replace it. ``values``: Values may
     stand (create_graph); otherwise a returned Value gives its data. Anything else that is not
     a real number is refused, naming the hook and the node."""
-    for fn in list(_HOOKS.get(v, ())):
+    for fn in list(HOOKS.get(v, ())):
         name = getattr(fn, "__name__", repr(fn))
         try:
             out = fn(g)
@@ -102,7 +102,7 @@ def _name(v: Value) -> str:
 
 
 def _watch(nodes: Iterator[Value]) -> Iterator[Value]:
-    if not _HOOKS:
+    if not HOOKS:
         return nodes
     return _hooked(nodes)
 
@@ -111,12 +111,12 @@ def _hooked(nodes: Iterator[Value]) -> Iterator[Value]:
     """The nodes of a pass, each one's hooks run on its complete gradient. A leaf with hooks
     starts the pass from 0, so that its hooks see this pass's gradient, which is then added to
     what it held (as PyTorch does)."""
-    held = {v: v.grad for v in _HOOKS if not v.operands}
+    held = {v: v.grad for v in HOOKS if not v.operands}
     for v in held:
         v.grad = 0.0
     try:
         for v in nodes:
-            if v in _HOOKS:
+            if v in HOOKS:
                 v.grad = run_hooks(v, v.grad)
             yield v
     finally:  # the pass ended, or stopped half way: the hooked leaves add what they held

@@ -471,11 +471,14 @@ def check_worked(_: None, names: list[str]) -> str:
     worst = 0.0
     for name in ways:
         got = WORKED_WAYS[name]()(p)
-        got = got if name != TANGENT else (want_value, got)  # tangent gives the gradient only
+        got = (want_value, got) if name == TANGENT else (got[0], got[1][0]) \
+            if name == COMPILED else got  # tangent: the gradient only; compile: (grads,)
         worst = max(worst, worst_difference([got[0], *got[1]], [want_value, *want],
                                             f"worked network, {name}"))
-    if COMPILED in ways and WORKED_WAYS[COMPILED]()(p) != WORKED_WAYS[OURS]()(p):
-        raise AssertionError("worked network: compiled and eager differ")
+    if COMPILED in ways:
+        value, grads = WORKED_WAYS[OURS]()(p)
+        if WORKED_WAYS[COMPILED]()(p) != (value, (grads,)):
+            raise AssertionError("worked network: compiled and eager differ")
     return (f"the error and its 10 gradients of {', '.join(ways)} match the hand-written "
             f"backward pass to {worst:.1e}"
             + ("; compiled and eager agree to the bit" if COMPILED in ways else ""))
