@@ -43,6 +43,10 @@ INLINE = {"+", "-", "*", "/", "neg"}
 is inline too when the exponent is a whole number given as a constant (the result is real).
 The others call their value function."""
 
+DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])*")
+"""Labels that name a variable: an identifier, or identifiers joined by dots, with indices
+(``out_h1``, ``L3.N1.w16``, ``h[3]``); at most 60 characters."""
+
 LONGEST = 64
 """Terms in one sum of the code, at most: a gradient of more terms adds them over several lines
 (in the same order), and an op of more operands calls its value function, so that no line
@@ -79,8 +83,9 @@ def comment(text: str) -> str:
 def variable_names(order: Sequence[Value], inputs: Sequence[Value],
                    n_arguments: int) -> dict[Value, str]:
     """A Python variable for every node of `order` and every input: its label where the label
-    is a short ASCII identifier, else its kind and a count (``mul_3``); never a keyword, a name
-    the code uses itself, or a name whose gradient's name (``d_<name>``) is taken."""
+    names a variable (`DOTTED`: ``L3.N1.w16`` becomes ``L3_N1_w16``), else its kind and a count
+    (``mul_3``); never a keyword, a name the code makes itself, or a name whose gradient's name
+    (``d_<name>``) is taken."""
     used = set(RESERVED) | {f"arg{i}" for i in range(n_arguments)}
     names: dict[Value, str] = {}
     in_order = set(order)
@@ -88,13 +93,15 @@ def variable_names(order: Sequence[Value], inputs: Sequence[Value],
     counts: dict[str, int] = {}
     for v in [*order, *unused]:
         label = v.label
-        base = label if label.isidentifier() and label.isascii() and len(label) <= 60 else ""
-        if not base:  # a label that is not an identifier is only ever in a comment
+        base = label.replace(".", "_").replace("[", "_").rstrip("]").replace("]", "_") \
+            if len(label) <= 60 and DOTTED.fullmatch(label) else ""  # L3.N1.w16, h[3]
+        if not base:  # other labels (w*x + b) are only ever in a comment
             kind = "".join(c if c.isalnum() else "_" for c in word(v))
             kind = kind if kind.isascii() and kind[:1].isalpha() else "v"
             counts[kind] = counts.get(kind, 0) + 1
             base = f"{kind}_{counts[kind]}"
-        if keyword.iskeyword(base) or base.startswith(("d_", "op_", "pd_")):
+        if keyword.iskeyword(base) or base.startswith(("d_", "op_", "pd_")) or \
+                base.endswith(("_leaf", "_value")):  # names the code makes itself
             base = "v_" + base
         name, k = base, 1
         while name in used or ("d_" + name) in used:

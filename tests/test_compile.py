@@ -282,3 +282,20 @@ def test_wide_graphs_compile_and_agree_to_the_bit() -> None:
     assert bits(value) == bits(out.data) and bits(dx) == bits(x.grad)
     assert [bits(g) for g in dys] == [bits(v.grad) for v in leaves]
     assert "d_x = d_x + " in f.source  # x's 3,000 terms over several lines, in order
+
+
+def test_names_come_from_labels_and_never_clash_with_the_code_s_own() -> None:
+    model_w = Value(0.5, "L1.N1.w1")  # a parameter's code name is L1_N1_w1, read as L1_N1_w1_leaf
+    clash = Value(2.0, "w_leaf")  # a label that looks like such a name is renamed
+
+    def fn(x: Value) -> Value:
+        y = model_w * x * clash
+        y.label = "h[3]"
+        return y
+
+    f = autograd.compile(fn)
+    f(1.5)
+    value, (dx,) = f(2.5)
+    assert (value, dx) == (0.5 * 2.5 * 2.0, 0.5 * 2.0)
+    assert "    h_3 = mul_1 * v_w_leaf\n" in f.source
+    assert "d_L1_N1_w1 = L1_N1_w1_leaf.grad + " in f.source
