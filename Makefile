@@ -16,6 +16,11 @@ PY     := $(VENV)/bin/python
 CLI    := $(VENV)/bin/autograd
 export VENV
 
+# The hypothesis profile of the tests (tests/conftest.py): dev unless set; .ci/run sets ci,
+# whose examples have a deadline.
+HYPOTHESIS_PROFILE ?= dev
+export HYPOTHESIS_PROFILE
+
 # Lint only the source folders that exist (empty folders are not in git).
 LINT_DIRS := $(wildcard autograd tests bench scripts)
 
@@ -67,10 +72,10 @@ test: setup
 	esac
 	@set -- notebooks/*.ipynb; \
 	if [ -e "$$1" ]; then \
-		echo "$(PY) -m pytest -rs tests --nbmake $$*"; \
+		echo "HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -rs tests --nbmake $$*"; \
 		$(PY) -m pytest -rs tests --nbmake "$$@"; \
 	else \
-		echo "$(PY) -m pytest -rs tests   (no notebooks/*.ipynb yet)"; \
+		echo "HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -rs tests   (no notebooks/*.ipynb yet)"; \
 		$(PY) -m pytest -rs tests; \
 	fi
 

@@ -9,9 +9,11 @@ checked on snippets that hold each kind, so that this test can fail too.
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 TESTS = Path(__file__).resolve().parent
 
@@ -107,3 +109,28 @@ def test_no_assertion_in_the_tests_is_always_true() -> None:
     found = [f for path in sorted(TESTS.glob("*.py"))
              for f in findings(path.read_text(encoding="utf-8"), path.name)]
     assert found == []
+
+
+# ---------------------------------------------------------------------------------------------
+# No test can hold CI: hypothesis's ci profile has a deadline, every test a time limit.
+
+
+def test_ci_runs_the_tests_with_a_deadline_and_a_time_limit(pytestconfig: pytest.Config) -> None:
+    assert settings.get_profile("ci").deadline is not None
+    assert settings.get_profile("dev").deadline is None  # a breakpoint is not a failure
+    profile = os.environ.get("HYPOTHESIS_PROFILE") or "dev"
+    assert settings.default.deadline == settings.get_profile(profile).deadline
+    root = TESTS.parent
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}"' in ci
+    assert ci.index("HYPOTHESIS_PROFILE") < ci.index("make test")  # CI's command is make test
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    assert "\nexport HYPOTHESIS_PROFILE\n" in makefile  # make test passes it on to pytest
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11 and later
+    with open(root / "pyproject.toml", "rb") as f:
+        project = tomllib.load(f)
+    assert any(d.startswith("pytest-timeout") for d in
+               project["project"]["optional-dependencies"]["test"])
+    assert project["tool"]["pytest"]["ini_options"]["timeout_method"] == "thread"
+    assert pytestconfig.pluginmanager.hasplugin("timeout")  # installed, so the limit holds
+    assert 0 < float(pytestconfig.getini("timeout")) <= 300
