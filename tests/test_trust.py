@@ -209,6 +209,32 @@ def test_relu_at_nan_passes_the_gradient_as_pytorch() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# The chain rule adds; every partial a node records is right (issue 23, item 15)
+
+
+def test_backward_at_one_node_adds_into_what_each_operand_holds() -> None:
+    """The micrograd lecture's ``o.grad = 1.0; o._backward()``: each operand's share is added,
+    once per slot it fills, to what it holds (``p.grad = d * g`` would give 3.0 and 1.5)."""
+    a = Value(1.5, "a")
+    b = a * a  # a fills both slots of the product: d b / d a = 2a
+    b.grad = 1.0
+    b._backward()
+    assert a.grad == 3.0
+    a.grad = 10.0  # held from before, as after an earlier pass
+    b._backward()
+    assert a.grad == 13.0
+
+
+def test_leaky_relu_records_its_derivative_in_the_slope_too() -> None:
+    """d/d slope of leaky_relu(x, slope) is x for x <= 0 and 0 above: no gradient flows into a
+    slope (a number), but the node records it, and the views read it."""
+    assert Value(-2.0).leaky_relu(0.1).partials == (0.1, -2.0)
+    assert Value(3.0).leaky_relu(0.1).partials == (1.0, 0.0)
+    rule = ops.get("leaky_relu")
+    assert rule.partials([-2.0, 0.25], rule.value(-2.0, 0.25)) == (0.25, -2.0)
+
+
+# ---------------------------------------------------------------------------------------------
 # Modes across asyncio tasks
 
 
