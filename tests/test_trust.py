@@ -208,6 +208,18 @@ def test_relu_at_nan_passes_the_gradient_as_pytorch() -> None:
     assert y.grad == 0.0
 
 
+def test_control_characters_in_an_op_name_are_escaped_in_the_text_views() -> None:
+    """Issue 23, item 9: labels were escaped, op names were not (an escape sequence in the name
+    of a user op cleared the terminal from tree, explain and the steps)."""
+    double = ops.Op(lambda x: 2 * x, lambda x, out: 2.0, name="dbl\x1b[2J")  # not registered
+    x = Value(1.0, "x")
+    z = double(x) * 3.0
+    z.label = "z"
+    views = [str(z.tree()), str(z.explain(x)), *map(str, z.backward_steps())]
+    assert all("\x1b" not in text for text in views)
+    assert all("dbl\\x1b[2J" in text for text in views)
+
+
 # ---------------------------------------------------------------------------------------------
 # The chain rule adds; every partial a node records is right (issue 23, item 15)
 
