@@ -24,7 +24,7 @@ export HYPOTHESIS_PROFILE
 # Lint only the source folders that exist (empty folders are not in git).
 LINT_DIRS := $(wildcard autograd tests bench scripts)
 
-.PHONY: help setup demo test test-all notebooks docs lint hooks svg bench clean distclean
+.PHONY: help setup demo test test-all notebooks docs lint hooks svg bench mutate clean distclean
 
 help:
 	@echo "make demo       set up (if needed) and run the demo"
@@ -36,6 +36,7 @@ help:
 	@echo "make hooks      run ruff and mypy before every commit (pre-commit)"
 	@echo "make svg        regenerate the SVG figures in docs/img"
 	@echo "make bench      run the benchmarks"
+	@echo "make mutate     the mutation check: break each derivative rule, expect the tests to fail"
 	@echo "make setup      create .venv, install the package and Graphviz"
 	@echo "make clean      remove caches and build output (keeps .venv)"
 	@echo "make distclean  clean, and remove .venv too"
@@ -123,6 +124,13 @@ BENCH_ARGS ?=
 bench: setup
 	$(PY) -m pip install --quiet -e '.[torch,bench]'
 	$(PY) -m bench $(BENCH_ARGS)
+
+# The mutation check (scripts/mutate.py): each registry rule and each step of the backward
+# accumulation broken in turn, in a copy of the tree; a change the tests miss fails the target.
+# Options go to the script, e.g. make mutate MUTATE_ARGS="-k relu" or MUTATE_ARGS=--list.
+MUTATE_ARGS ?=
+mutate: setup
+	$(PY) scripts/mutate.py $(MUTATE_ARGS)
 
 clean:
 	rm -rf build dist site *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -10,6 +10,7 @@ Hypothesis profiles (choose with ``HYPOTHESIS_PROFILE=<name>``; ``dev`` is the d
   (``timeout`` in pyproject.toml), which also bounds hypothesis's shrinking.
 - ``quick``: 20 examples, for a fast local loop.
 - ``thorough``: 2,000 examples, for a long hunt before a release.
+- ``mutate``: ``dev`` derandomized, for scripts/mutate.py.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ for _name, _examples, _deadline in (("dev", 100, None), ("ci", 100, CI_DEADLINE)
         suppress_health_check=[HealthCheck.too_slow],
         print_blob=True,
     )
+# scripts/mutate.py: the same examples on every run (no database, derandomized), so that a
+# mutant is killed or survives, not one or the other by chance.
+settings.register_profile("mutate", settings.get_profile("dev"), derandomize=True, database=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "dev")
 
 
