@@ -16,10 +16,15 @@ PY     := $(VENV)/bin/python
 CLI    := $(VENV)/bin/autograd
 export VENV
 
+# The hypothesis profile of the tests (tests/conftest.py): dev unless set; .ci/run sets ci,
+# whose examples have a deadline.
+HYPOTHESIS_PROFILE ?= dev
+export HYPOTHESIS_PROFILE
+
 # Lint only the source folders that exist (empty folders are not in git).
 LINT_DIRS := $(wildcard autograd tests bench scripts)
 
-.PHONY: help setup demo test test-all notebooks docs lint hooks svg bench clean distclean
+.PHONY: help setup demo test test-all notebooks docs lint hooks svg bench mutate clean distclean
 
 help:
 	@echo "make demo       set up (if needed) and run the demo"
@@ -31,6 +36,7 @@ help:
 	@echo "make hooks      run ruff and mypy before every commit (pre-commit)"
 	@echo "make svg        regenerate the SVG figures in docs/img"
 	@echo "make bench      run the benchmarks"
+	@echo "make mutate     the mutation check: break each derivative rule, expect the tests to fail"
 	@echo "make setup      create .venv, install the package and Graphviz"
 	@echo "make clean      remove caches and build output (keeps .venv)"
 	@echo "make distclean  clean, and remove .venv too"
@@ -67,10 +73,10 @@ test: setup
 	esac
 	@set -- notebooks/*.ipynb; \
 	if [ -e "$$1" ]; then \
-		echo "$(PY) -m pytest -rs tests --nbmake $$*"; \
+		echo "HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -rs tests --nbmake $$*"; \
 		$(PY) -m pytest -rs tests --nbmake "$$@"; \
 	else \
-		echo "$(PY) -m pytest -rs tests   (no notebooks/*.ipynb yet)"; \
+		echo "HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -rs tests   (no notebooks/*.ipynb yet)"; \
 		$(PY) -m pytest -rs tests; \
 	fi
 
@@ -118,6 +124,13 @@ BENCH_ARGS ?=
 bench: setup
 	$(PY) -m pip install --quiet -e '.[torch,bench]'
 	$(PY) -m bench $(BENCH_ARGS)
+
+# The mutation check (scripts/mutate.py): each registry rule and each step of the backward
+# accumulation broken in turn, in a copy of the tree; a change the tests miss fails the target.
+# Options go to the script, e.g. make mutate MUTATE_ARGS="-k relu" or MUTATE_ARGS=--list.
+MUTATE_ARGS ?=
+mutate: setup
+	$(PY) scripts/mutate.py $(MUTATE_ARGS)
 
 clean:
 	rm -rf build dist site *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -83,9 +83,10 @@ def op_of(v: Value) -> Op | None:
 
 
 def word(v: Value) -> str:
-    """What an unlabeled node is called: its op's word (``mul``), or ``leaf``."""
+    """What an unlabeled node is called: its op's word (``mul``), or ``leaf``; characters of a
+    user op's name that are not printable are escaped, as in labels."""
     op = op_of(v)
-    return op.word if op is not None else v.op or "leaf"
+    return printable(op.word if op is not None else v.op or "leaf")
 
 
 def operand_texts(v: Value, name: Callable[[Value], str]) -> list[str]:
@@ -98,8 +99,8 @@ def expr_text(v: Value, name: Callable[[Value], str], most: int = 8) -> str:
     texts = operand_texts(v, name) if len(v.parents) <= most else \
         [name(p) for p in v.parents[:most]] + [f"… {len(v.parents) - most} more"]
     if op is None:
-        return f"{v.op}({', '.join(texts)})"
-    return op.show(texts)
+        return printable(f"{v.op}({', '.join(texts)})")
+    return printable(op.show(texts))
 
 
 def edge_formula(v: Value, k: int, name: Callable[[Value], str]) -> str | None:
@@ -114,7 +115,8 @@ def edge_formula(v: Value, k: int, name: Callable[[Value], str]) -> str | None:
     parent = operands[at[k]]
     if sum(1 for a in operands if a is parent) > 1:
         return None
-    return formula(op, at[k], operand_texts(v, name), name(v))
+    text = formula(op, at[k], operand_texts(v, name), name(v))
+    return None if text is None else printable(text)
 
 
 def worth_showing(formula: str | None, value: float) -> bool:

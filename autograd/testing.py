@@ -347,7 +347,10 @@ def check_op(
     - ``grad(create_graph=True)``'s first derivative equals ``backward()``'s, bit for bit (the
       same rule, on Values instead of floats);
     - second order: the create_graph derivatives differentiated again, against central finite
-      differences of ``backward()``'s gradient.
+      differences of ``backward()``'s gradient;
+    - the partials the node records for operands that are numbers only (a ``leaky_relu``'s
+      slope): no gradient flows through them, but ``v.partials`` shows them, so they are
+      checked against finite differences too.
 
     ``args`` are the operands; ``constant`` is the position of one to pass as a plain number
     (the 2 of ``x ** 2``). Choose points where the op is smooth (its ``smooth`` predicate).
@@ -374,6 +377,10 @@ def check_op(
         if not abs(first[k] - numeric) <= atol + rtol * abs(numeric):
             raise fail("the derivative", i, first[k], numeric)
     leaves, out = _applied(reg, xs, at)
+    for i in sorted(reg.numbers_only):
+        numeric = (reg.value(*_moved(xs, i, eps)) - reg.value(*_moved(xs, i, -eps))) / (2 * eps)
+        if not abs(out.partials[i] - numeric) <= atol + rtol * abs(numeric):
+            raise fail("the recorded derivative", i, out.partials[i], numeric)
     symbolic = grad(out, leaves, create_graph=True, allow_unused=True)
     if [g.data for g in symbolic] != first:
         raise OpCheckError(f"{reg.name}: create_graph's first derivatives "

@@ -15,6 +15,8 @@ from bench.engines import COMPILED, FLOOR, MICROGPT, MICROGRAD, OURS, TANGENT, T
 from bench.workloads import (
     GPT_GENERIC,
     GPT_IDIOMATIC,
+    HOOK_ELSEWHERE,
+    HOOK_NONE,
     MLP_COMPILED,
     MLP_OURS,
     TRACE_FULL,
@@ -154,6 +156,7 @@ GOALS = (  # name, workload, comparison, threshold: the goals of the issue, one 
     Goal("nn.MLP step compiled vs floor",     "mlp",     Slower(MLP_COMPILED, FLOOR),     1.0),
     Goal("trace + compile of ~100k nodes",    "trace",   Seconds(TRACE_FULL),             3),
     Goal("trace + compile grows linearly",    "trace",   Slower(TRACE_FULL, TRACE_HALF),  2.3),
+    Goal("backward, a hook elsewhere vs none", "hooks",  Slower(HOOK_ELSEWHERE, HOOK_NONE), 1.15),
 )
 
 

@@ -522,6 +522,56 @@ def check_trace(batch: int, names: list[str]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# Workload hooks: backward() on a graph without hooks, while a Value elsewhere has one.
+
+HOOK_NONE, HOOK_ELSEWHERE, HOOK_HERE = ("no hook anywhere", "a hook on another Value",
+                                        "a hook on a weight of this graph")
+
+
+def hooked_graph(batch: int, where: str) -> tuple[Any, list[Any], tuple[Any, Any]]:
+    """Workload 1's graph (built, not yet differentiated), its parameters, and (the hooked
+    Value, the hook's handle) as `where` says, (None, None) for no hook. The hook returns None:
+    the gradients are what they would be without it."""
+    X, Y = moons(batch)
+    params = make_params(autograd.Value, *init_weights())
+    loss = generic_loss(params, X, Y)
+    hooked = {HOOK_NONE: None, HOOK_ELSEWHERE: autograd.Value(1.0, "elsewhere"),
+              HOOK_HERE: flat(params)[0]}[where]
+    handle = None if hooked is None else hooked.register_hook(lambda g: None)
+    return loss, flat(params), (hooked, handle)
+
+
+def hooks_case(where: str) -> Case:
+    def build(batch: int) -> Call:
+        loss, _, held = hooked_graph(batch, where)
+
+        def call() -> object:
+            loss.backward()
+            return held  # the hooked Value and its handle live as long as the call
+
+        return call
+
+    return Case(where, OURS, build)
+
+
+def check_hooks(batch: int, names: list[str]) -> str:
+    X, Y = moons(batch)
+    want_loss, want = floor_loss_and_grads(*init_weights(), X, Y)
+    worst = 0.0
+    for where in (HOOK_NONE, HOOK_ELSEWHERE, HOOK_HERE):
+        loss, params, (_, handle) = hooked_graph(batch, where)
+        try:
+            loss.backward()
+        finally:
+            if handle is not None:
+                handle.remove()
+        got = [loss.data, *(p.grad for p in params)]
+        worst = max(worst, worst_difference(got, [want_loss, *want], f"hooks, {where}"))
+    return (f"with no hook, a hook elsewhere and a hook on a weight, the loss and all "
+            f"{len(want)} gradients match the floor to {worst:.1e}")
+
+
+# ---------------------------------------------------------------------------------------------
 # Memory: bytes per node of workload 1's graph.
 
 
@@ -580,6 +630,12 @@ WORKLOADS = {w.key: w for w in (
         "The same chain, ten times longer; timed with fewer processes (a call takes seconds).",
         1_000_000, 20_000, (chain_case(OURS), chain_case(FLOOR)), check_chain,
         processes=2, values=1),
+    Workload(
+        "hooks", "backward() alone on workload 1's graph (batch {size}), with and without hooks",
+        "A hook left on any Value once made every backward() pay for hooks; now only a graph "
+        "that holds one should. The same graph, differentiated again each call (no forward).",
+        50, 10, tuple(hooks_case(w) for w in (HOOK_NONE, HOOK_ELSEWHERE, HOOK_HERE)),
+        check_hooks),
     Workload(
         "widesum", "Wide sum of {size:,} values, forward + backward",
         "`autograd.sum` makes one node; the builtin `sum` a chain of n nodes.",

@@ -1,14 +1,21 @@
 """Shared test set-up: hypothesis profiles, small fixtures, and a closing line on skipped tests.
 
-Hypothesis profiles (choose with ``HYPOTHESIS_PROFILE=<name>``; ``ci`` is the default):
+Hypothesis profiles (choose with ``HYPOTHESIS_PROFILE=<name>``; ``dev`` is the default, and
+``.ci/run`` sets ``ci``, which ``make test`` passes on):
 
-- ``ci``: no deadline (the machines are shared, so timing says nothing), 100 examples per test.
+- ``dev``: 100 examples per test, no deadline (a breakpoint or a busy laptop is not a failure).
+- ``ci``: 100 examples per test, each within `CI_DEADLINE`: an example that is that slow is a
+  bug (a graph that grows without bound, a loop that does not end), not a busy machine; the
+  slowest kinds of example take about 25 ms. The time limit of a whole test is pytest-timeout's
+  (``timeout`` in pyproject.toml), which also bounds hypothesis's shrinking.
 - ``quick``: 20 examples, for a fast local loop.
 - ``thorough``: 2,000 examples, for a long hunt before a release.
+- ``mutate``: ``dev`` derandomized, for scripts/mutate.py.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections import Counter
 
@@ -18,15 +25,22 @@ from hypothesis import HealthCheck, settings
 from autograd import Value
 from autograd.examples import TwoLayerSigmoid, two_layer_sigmoid
 
-for _name, _examples in (("ci", 100), ("quick", 20), ("thorough", 2000)):
+CI_DEADLINE = datetime.timedelta(seconds=2)
+"""The longest one example of a property may take in the ``ci`` profile."""
+
+for _name, _examples, _deadline in (("dev", 100, None), ("ci", 100, CI_DEADLINE),
+                                    ("quick", 20, None), ("thorough", 2000, None)):
     settings.register_profile(
         _name,
         max_examples=_examples,
-        deadline=None,
+        deadline=_deadline,
         suppress_health_check=[HealthCheck.too_slow],
         print_blob=True,
     )
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+# scripts/mutate.py: the same examples on every run (no database, derandomized), so that a
+# mutant is killed or survives, not one or the other by chance.
+settings.register_profile("mutate", settings.get_profile("dev"), derandomize=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "dev")
 
 
 @pytest.fixture

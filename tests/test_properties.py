@@ -90,21 +90,60 @@ def test_backward_order_is_a_topological_order(expr: Expression) -> None:
     assert all(v.grad == 0.0 for v in order)  # reset on the way
 
 
+def doubling_is_exact(out: Value) -> bool:
+    """Must doubling the seed of the backward pass just run on `out` double every gradient
+    exactly? Yes when no product ``partial × gradient`` of the pass was rounded in the subnormal
+    range (a product that is 0 has a factor that is 0; any other is above the smallest normal
+    float: then the product of the doubled gradient is rounded on the doubled grid) and no sum
+    can overflow once doubled. Sums need nothing more: two floats whose sum is subnormal add
+    exactly. At the smallest normal float, 2.2250738585072014e-308, a gradient can be subnormal
+    or underflow to 0, and the claim is false there (test_doubling_is_not_exact_below_normal)."""
+    received: dict[Value, float] = {}  # the sum of |product| each operand receives
+    for v in topological(out):
+        g = v.grad
+        for x, d in zip(v.operands, v.partials, strict=True):
+            if not isinstance(x, Value):
+                continue
+            product = d * g
+            if not math.isfinite(product):
+                return False
+            if d != 0.0 and g != 0.0 and not abs(product) > sys.float_info.min:
+                return False  # rounded to a subnormal, to the smallest normal or to 0
+            received[x] = received.get(x, 0.0) + abs(product)
+    return all(total <= sys.float_info.max / 2 for total in received.values())
+
+
 @given(expressions())
 def test_seed_scales_gradients_exactly(expr: Expression) -> None:
     """Doubling the seed doubles every gradient exactly: each product and sum is scaled by a
-    power of 2, which is exact in IEEE arithmetic as long as no number involved is subnormal
-    (below 2.2e-308 doubling adds bits, so the claim is only made for normal numbers)."""
+    power of 2, which IEEE arithmetic does exactly where `doubling_is_exact` says."""
     program, inputs = expr
     once = [Value(x) for x in inputs]
     out = program(*once)
     out.backward()
-    numbers = [x for v in topological(out) for x in (v.grad, *(d * v.grad for d in v.partials))]
-    assume(all(x == 0.0 or abs(x) >= sys.float_info.min or not math.isfinite(x)
-               for x in numbers))
+    assume(doubling_is_exact(out))
     twice = [Value(x) for x in inputs]
     program(*twice).backward(grad=2.0)
     assert [2.0 * v.grad for v in once] == [v.grad for v in twice]  # powers of 2 scale exactly
+
+
+@pytest.mark.parametrize("a, b, exact", [
+    (2.2250738585072014e-308, 1e-16, False),  # a·b underflows to 0; a·2b is 5e-324
+    (2.2250738585072014e-308, 0.1, False),  # a·b is subnormal, a·2b normal: other grids
+    (4.450147717014403e-308, 2.0, True),  # every product above the smallest normal
+    (1.5, 1e-16, True),
+])
+def test_doubling_is_not_exact_below_normal(a: float, b: float, exact: bool) -> None:
+    """The claim's edge: out = (a·c)·b, whose gradient for c is a·b."""
+    program = Program(3, (Op("*", (0, 2)), Op("*", (3, 1))))
+    once = [Value(x) for x in (a, b, 1.0)]
+    out = program(*once)
+    out.backward()
+    assert doubling_is_exact(out) is exact
+    twice = [Value(x) for x in (a, b, 1.0)]
+    program(*twice).backward(grad=2.0)
+    doubled = [2.0 * v.grad for v in once] == [v.grad for v in twice]
+    assert doubled if exact else not doubled
 
 
 @given(expressions())

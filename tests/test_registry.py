@@ -264,6 +264,27 @@ def test_a_rule_with_the_wrong_sign_fails_the_check(name: str, data: st.DataObje
         ops.unregister(wrong.name)
 
 
+def test_a_numbers_only_partial_with_the_wrong_sign_fails_the_check() -> None:
+    """No gradient flows into a leaky_relu's slope (a number, never a Value), so a wrong sign
+    in d/d slope changed no gradient of the suite; check_op compares it too (issue 23, 15)."""
+    op = ops.get("leaky_relu")
+
+    def wrong_slope(x: Any, slope: Any, out: Any) -> tuple[Any, Any]:
+        d_x, d_slope = op.partials([x, slope], out)
+        return d_x, -d_slope
+
+    bad = ops.register(ops.Op(op.value, wrong_slope, name="leaky_relu_wrong_slope",
+                              numbers_only=[1], smooth=op.smooth), replace=True)
+    try:
+        assert check_op(op, [-1.5, 0.1])
+        with pytest.raises(OpCheckError, match="^leaky_relu_wrong_slope: the recorded "
+                                               "derivative with respect to slope at x=-1.5"):
+            check_op(bad, [-1.5, 0.1])
+        assert check_op(bad, [1.5, 0.1])  # d/d slope is 0 for x > 0: no sign to get wrong
+    finally:
+        ops.unregister(bad.name)
+
+
 def test_the_registry_names_every_op_once() -> None:
     names = [o.name for o in ops.registered()]
     assert len(names) == len(set(names))

@@ -123,6 +123,31 @@ def test_redefining_an_op_with_another_number_of_inputs_takes_no_other_op() -> N
         ops.unregister("foo")
 
 
+def test_redefining_an_op_with_two_inputs_takes_no_other_op_s_node_kind() -> None:
+    """Issue 23, item 3, as it was found: ``foo`` redefined with two inputs took the node kind
+    ``rfoo`` (``2 - x`` is kind ``rsub``) from the op of that name, and hessian used foo's
+    rule for rfoo's nodes."""
+    try:
+        @autograd.op(derivative=lambda x, out: 1.0)
+        def foo(x: float) -> float:
+            return x
+
+        @autograd.op(derivative=lambda x, out: 3 * x * x)
+        def rfoo(x: float) -> float:
+            return x**3
+
+        @autograd.op(derivative=lambda x, y, out: (1.0, -2.0))
+        def foo(x: float, y: float) -> float:  # noqa: F811 - two inputs now
+            return x - 2 * y
+
+        assert hessian(lambda a: rfoo(a), [2.0]) == [[12.0]]
+        assert hessian(lambda a: foo(a, 1.0) * a, [3.0]) == [[2.0]]
+        assert ops.get("rfoo") is rfoo and ops.get("foo") is foo
+    finally:
+        ops.unregister("foo")
+        ops.unregister("rfoo")
+
+
 def test_ops_defined_in_threads_are_their_own() -> None:
     made: list[tuple[float, float]] = []
 
@@ -139,6 +164,36 @@ def test_ops_defined_in_threads_are_their_own() -> None:
     for t in threads:
         t.join()
     assert len(made) == 400 and all(k == g for k, g in made)
+
+
+def test_one_name_defined_in_several_threads_keeps_each_node_s_rule() -> None:
+    """Issue 23, item 4: threads that define an op under one name (a cell run in several
+    threads) each get their own op, even when every definition comes before any use (an op
+    found again by its name was the last one defined)."""
+    barrier = threading.Barrier(8)
+    made: list[tuple[float, float, float]] = []
+
+    def define(k: int) -> None:
+        def times(x: float) -> float:
+            return k * x
+
+        op = autograd.op(times, derivative=lambda x, out: float(k), name="times")
+        barrier.wait()  # all eight are defined now; the registry holds one of them
+        x = Value(1.0)
+        v = op(x)
+        (again,) = grad(v, [x], create_graph=True)  # the rule read again, on Values
+        v.backward()
+        made.append((v.data, x.grad, again.data))
+
+    threads = [threading.Thread(target=define, args=(k,)) for k in range(1, 9)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert sorted(made) == [(float(k),) * 3 for k in range(1, 9)]
+    finally:
+        ops.unregister("times")
 
 
 def test_a_user_op_that_gives_nan_is_one_clear_error_on_floats_and_values() -> None:
@@ -199,6 +254,23 @@ def test_a_rule_that_leaves_the_graph_is_refused_in_second_derivatives() -> None
         ops.unregister("square")
 
 
+def test_a_rule_that_reads_data_is_refused_naming_the_op() -> None:
+    """The other way out of the graph (issue 23, item 5): ``x.data`` in a rule. Rules are given
+    numbers, so it fails at once, naming the op, in first and in second derivatives."""
+    try:
+        @autograd.op(derivative=lambda x, out: 2 * x.data)
+        def square(x: float) -> float:
+            return x * x
+
+        for call in (lambda: square(Value(3.0)).backward(),
+                     lambda: hessian(lambda a: square(a), [3.0])):
+            with pytest.raises(TypeError, match="^square: its derivative rule failed: .*"
+                                                "a rule is given numbers, not Values"):
+                call()
+    finally:
+        ops.unregister("square")
+
+
 def test_relu_at_nan_passes_the_gradient_as_pytorch() -> None:
     x = Value(math.nan)
     x.relu().backward()
@@ -206,6 +278,44 @@ def test_relu_at_nan_passes_the_gradient_as_pytorch() -> None:
     y = Value(0.0)
     y.relu().backward()
     assert y.grad == 0.0
+
+
+def test_control_characters_in_an_op_name_are_escaped_in_the_text_views() -> None:
+    """Issue 23, item 9: labels were escaped, op names were not (an escape sequence in the name
+    of a user op cleared the terminal from tree, explain and the steps)."""
+    double = ops.Op(lambda x: 2 * x, lambda x, out: 2.0, name="dbl\x1b[2J")  # not registered
+    x = Value(1.0, "x")
+    z = double(x) * 3.0
+    z.label = "z"
+    views = [str(z.tree()), str(z.explain(x)), *map(str, z.backward_steps())]
+    assert all("\x1b" not in text for text in views)
+    assert all("dbl\\x1b[2J" in text for text in views)
+
+
+# ---------------------------------------------------------------------------------------------
+# The chain rule adds; every partial a node records is right (issue 23, item 15)
+
+
+def test_backward_at_one_node_adds_into_what_each_operand_holds() -> None:
+    """The micrograd lecture's ``o.grad = 1.0; o._backward()``: each operand's share is added,
+    once per slot it fills, to what it holds (``p.grad = d * g`` would give 3.0 and 1.5)."""
+    a = Value(1.5, "a")
+    b = a * a  # a fills both slots of the product: d b / d a = 2a
+    b.grad = 1.0
+    b._backward()
+    assert a.grad == 3.0
+    a.grad = 10.0  # held from before, as after an earlier pass
+    b._backward()
+    assert a.grad == 13.0
+
+
+def test_leaky_relu_records_its_derivative_in_the_slope_too() -> None:
+    """d/d slope of leaky_relu(x, slope) is x for x <= 0 and 0 above: no gradient flows into a
+    slope (a number), but the node records it, and the views read it."""
+    assert Value(-2.0).leaky_relu(0.1).partials == (0.1, -2.0)
+    assert Value(3.0).leaky_relu(0.1).partials == (1.0, 0.0)
+    rule = ops.get("leaky_relu")
+    assert rule.partials([-2.0, 0.25], rule.value(-2.0, 0.25)) == (0.25, -2.0)
 
 
 # ---------------------------------------------------------------------------------------------
