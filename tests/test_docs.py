@@ -1,6 +1,6 @@
 """The documentation's examples run, and print what the pages say they print.
 
-Every ```python block of docs/*.md runs, page by page: the blocks of one page in order, in one
+Every ```python block of docs/*.md and of the README runs, page by page: the blocks of one page in order, in one
 namespace, as a reader would paste them, in a temporary folder (the files they write land
 there). Ops that a page defines with `autograd.op` are removed afterwards, so that no page
 changes the registry the other tests see.
@@ -139,7 +139,7 @@ def run_block(block: Block, name: str, namespace: dict[str, object]) -> list[str
 
 HAVE_TORCH = importlib.util.find_spec("torch") is not None
 
-PAGES = sorted(p for p in DOCS.glob("*.md") if blocks(p))
+PAGES = [*sorted(p for p in DOCS.glob("*.md") if blocks(p)), DOCS.parent / "README.md"]
 
 
 def test_the_guides_have_examples() -> None:
