@@ -1,9 +1,9 @@
 """The documentation's examples run, and print what the pages say they print.
 
-Every ```python block of docs/*.md and of the README runs, page by page: the blocks of one page in order, in one
-namespace, as a reader would paste them, in a temporary folder (the files they write land
-there). Ops that a page defines with `autograd.op` are removed afterwards, so that no page
-changes the registry the other tests see.
+Every ```python block of docs/*.md and of the README runs, page by page: the blocks of one
+page in order, in one namespace, as a reader would paste them, in a temporary folder (the
+files they write land there). Ops that a page defines with `autograd.op` are removed
+afterwards, so that no page changes the registry the other tests see.
 
 Printed results are checked. Two ways to state them in a page:
 
