@@ -311,11 +311,14 @@ class Source:
     def gradient_line(self, x: Value, terms: list[tuple[Value, int, str]], notes: bool) -> str:
         """``d_x = 0.0 + t1 + t2 ...``: x's gradient, the sum of what its users send, in the
         order the engine adds them (from 0, or from a parameter's ``.grad``); with `notes`,
-        the rules as a comment."""
-        start = f"{self.names[x]}_leaf.grad" if x in self.is_param else "0.0"
+        the rules as a comment. ``0.0 +`` is left out before a user's own gradient (a rule of
+        1: ``d_add_1 = d_l_h1``): a gradient of this code is never -0.0, so adding it to 0.0
+        gives it back bit for bit."""
         g = f"d_{self.names[x]}"
         sent = [t for _, _, t in terms]
-        code = " + ".join([start, *sent[:LONGEST]])  # then LONGEST more a line: no deep sums
+        start = [f"{self.names[x]}_leaf.grad"] if x in self.is_param else \
+            [] if sent and sent[0] == f"d_{self.names[terms[0][0]]}" else ["0.0"]
+        code = " + ".join([*start, *sent[:LONGEST]])  # then LONGEST more a line: no deep sums
         more = "".join(f"\n{g} = {g} + {' + '.join(sent[i:i + LONGEST])}"
                        for i in range(LONGEST, len(sent), LONGEST))
         if not notes:
