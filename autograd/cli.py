@@ -45,6 +45,10 @@ COMMANDS = ("grad", "demo", "svgs", "practice")
 
 def cmd_grad(args: argparse.Namespace) -> int:
     """``autograd grad EXPRESSION NAME=NUMBER...``: the value and every partial derivative."""
+    if args.practice and args.html is None:
+        print("autograd grad: --practice makes a page: give --html PATH too (or run autograd "
+              "practice for the terminal)", file=sys.stderr)
+        return 2
     try:  # before any work: a path that cannot be written is refused
         for option, path in (("--svg", args.svg), ("--html", args.html)):
             if path is not None:
@@ -131,7 +135,7 @@ def _draw(result: Value, args: argparse.Namespace) -> int:
             else:
                 from .page import save_html  # replays backward from zero gradients
 
-                save_html(result, path, **options)
+                save_html(result, path, practice=args.practice, **options)
         except RenderTimeoutError:
             print(f"autograd grad: cannot write {option} {path}: Graphviz took more than "
                   f"{args.timeout:g} s to lay out the graph; give --timeout SECONDS to allow "
@@ -141,7 +145,8 @@ def _draw(result: Value, args: argparse.Namespace) -> int:
             print(f"autograd grad: cannot write {option} {path}: {e}", file=sys.stderr)
             return 1
         print(f"graph written to {path}" if option == "--svg" else
-              f"step-through page written to {path} (open it in a browser)")
+              f"{'practice' if args.practice else 'step-through'} page written to {path} "
+              "(open it in a browser)")
     return 0
 
 
@@ -254,6 +259,9 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     p.add_argument("--html", metavar="PATH",
                    help="write the step-through page (backward, one node at a time) into an "
                    "HTML file")
+    p.add_argument("--practice", action="store_true",
+                   help="with --html: the page asks you each step of the backward pass and "
+                   "checks it (autograd practice does the same in the terminal)")
     p.add_argument("--max-nodes", type=_count, default=MAX_NODES, metavar="N",
                    help=f"draw graphs of at most N nodes (default {MAX_NODES})")
     p.add_argument("--max-edges", type=_count, default=MAX_EDGES, metavar="N",

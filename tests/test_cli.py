@@ -458,3 +458,14 @@ def test_practice_is_a_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert "the two-layer sigmoid network worked by hand" in capsys.readouterr().out
     assert main(["pratice"]) == 2
     assert "did you mean practice?" in capsys.readouterr().err
+
+
+def test_grad_practice_writes_the_practice_page(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "practice.html"
+    assert main(["grad", "(3*x + 1)**2", "x=2", "--html", str(page), "--practice"]) == 0
+    assert f"practice page written to {page}" in capsys.readouterr().out
+    text = page.read_text(encoding="utf-8")
+    assert '"practice":null' not in text and '"questions":' in text
+    assert main(["grad", "x*2", "x=1", "--practice"]) == 2
+    assert "--practice makes a page: give --html PATH" in capsys.readouterr().err
