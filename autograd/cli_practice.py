@@ -17,7 +17,6 @@ not be written), 2 (bad usage: an unknown exercise, a refused expression, a miss
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from typing import Any
 
@@ -64,26 +63,6 @@ def _fail(text: str, code: int) -> int:
     return code
 
 
-def _values(items: list[str]) -> dict[str, float]:
-    """NAME=NUMBER pairs, as ``autograd grad`` reads them."""
-    values: dict[str, float] = {}
-    for item in items:
-        name, eq, text = item.partition("=")
-        name = name.strip()
-        if not eq or not name.isidentifier():
-            raise ValueError(f"expected NAME=NUMBER, got {item!r}")
-        if name in values:
-            raise ValueError(f"{name} is given twice")
-        try:
-            x = float(text)
-        except ValueError:
-            raise ValueError(f"{item!r}: {text!r} is not a number") from None
-        if not math.isfinite(x):
-            raise ValueError(f"{item!r}: the value must be a finite number")
-        values[name] = x
-    return values
-
-
 def _listing() -> str:
     lines = ["The exercises, in order (autograd practice N plays one):"]
     for e in exercises():
@@ -93,7 +72,7 @@ def _listing() -> str:
 
 def _session(args: argparse.Namespace) -> tuple[Practice, Exercise | None] | int:
     """The practice session the arguments ask for, or the exit code of an error (said)."""
-    from .cli import ExpressionError, evaluate  # the command line's own parser (ast, no eval)
+    from .cli_expressions import ExpressionError, assignments, evaluate  # ast, no eval
 
     text = (args.expression or "").strip()
     if text.isdigit() and not args.values:
@@ -106,7 +85,7 @@ def _session(args: argparse.Namespace) -> tuple[Practice, Exercise | None] | int
         return _fail("give an expression and its values, the number of an exercise, or --list",
                      2)
     try:
-        values = _values(args.values)
+        values = assignments(args.values)  # as autograd grad reads them
     except ValueError as e:
         return _fail(str(e), 2)
     try:

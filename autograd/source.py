@@ -309,11 +309,9 @@ class Source:
                 [t.format(*args, o=name) for t in shape.first])
 
     def gradient_line(self, x: Value, terms: list[tuple[Value, int, str]], notes: bool) -> str:
-        """``d_x = 0.0 + t1 + t2 ...``: x's gradient, the sum of what its users send, in the
-        order the engine adds them (from 0, or from a parameter's ``.grad``); with `notes`,
-        the rules as a comment. ``0.0 +`` is left out before a user's own gradient (a rule of
-        1: ``d_add_1 = d_l_h1``): a gradient of this code is never -0.0, so adding it to 0.0
-        gives it back bit for bit."""
+        """``d_x = 0.0 + t1 + t2 ...``: x's gradient, the sum of its users' terms in the engine's
+        order (from 0, or a parameter's ``.grad``), with `notes` the rules as a comment. No
+        ``0.0 +`` before a user's own gradient (never -0.0 here, so 0.0 + it is itself)."""
         g = f"d_{self.names[x]}"
         sent = [t for _, _, t in terms]
         start = [f"{self.names[x]}_leaf.grad"] if x in self.is_param else \
