@@ -27,7 +27,7 @@ import secrets
 import stat
 from pathlib import Path
 
-__all__ = ["TMP_MARK", "FileTargetError", "check_target", "write_atomic"]
+__all__ = ["TMP_MARK", "FileTargetError", "check_target", "kind_of", "write_atomic"]
 
 TMP_MARK = ".autograd-tmp-"
 """What the name of every temporary file contains: ``.model.json.autograd-tmp-1a2b3c4d``."""
@@ -41,6 +41,14 @@ _KINDS = (
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
     (stat.S_ISSOCK, "a socket"),
 )
+
+
+def kind_of(mode: int) -> str:
+    """What a file of this ``st_mode`` is, in words: "a folder", "a FIFO (named pipe)", ...;
+    "a regular file" for one."""
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
 class FileTargetError(OSError):
@@ -72,7 +80,7 @@ def check_target(path: PathArg, what: str) -> Path:
         if stat.S_ISFIFO(mode) and not os.path.lexists(real):  # a pipe, as `| less` makes
             raise FileTargetError(f"{what}: {target} is a pipe, not a file; refusing to write "
                                   "into it: give the name of a file")
-        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        kind = kind_of(mode)
         shown = f"{target} (a link to {real})" if real != target.absolute() else str(target)
         raise FileTargetError(f"{what}: {shown} is {kind}; refusing to replace it with a file")
     folder = _existing_folder(real.parent)

@@ -12,7 +12,7 @@ import math
 import os
 import stat
 
-from .files import write_atomic
+from .files import kind_of, write_atomic
 from .mlp import ACTIVATIONS, MLP, StateDict
 
 __all__ = ["FORMAT", "MAX_BYTES", "VERSION", "load", "save"]
@@ -145,18 +145,9 @@ def load(path: str | bytes | os.PathLike[str], model: MLP | None = None, *,
     return target
 
 
-_KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
 def _refuse_unless_regular(mode: int, where: str) -> None:
     if not stat.S_ISREG(mode):
-        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        kind = kind_of(mode)
         raise ValueError(f"{where} is {kind}, not a regular file; load reads the files "
                          "that save writes")
 
