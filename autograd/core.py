@@ -110,9 +110,9 @@ class Value(Arithmetic):
         g, partials = self.grad, self.partials
         if g == 0.0 and math.isfinite(sum(partials)):
             return  # 0 × a finite number adds nothing (0 × inf would add NaN: never skipped)
-        for i, x in enumerate(self.operands):
+        for x, d in zip(self.operands, partials):
             if isinstance(x, Value):
-                x.grad += partials[i] * g
+                x.grad += d * g
 
     # Methods that the modules layered around this one add (documented there):
     register_hook: Callable[..., Any]  # autograd.hooks; .hooks lists them

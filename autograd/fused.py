@@ -65,11 +65,35 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand], bias: Operand | None = Non
 def linear(weight: Sequence[Sequence[Operand]], xs: Sequence[Operand],
            bias: Sequence[Operand] | None = None) -> list[Any]:
     """PyTorch's ``F.linear`` for one sample: one `dot` node per row of `weight` (``[out][in]``),
-    ``[dot(row, xs, b) for row, b in zip(weight, bias)]``."""
+    ``[dot(row, xs, b) for row, b in zip(weight, bias)]``, with the numbers of `xs` read once
+    for all the rows (the dot op's value and rule, applied to them, make each node)."""
     biases: Sequence[Operand | None] = [None] * len(weight) if bias is None else bias
     if len(biases) != len(weight):
         raise ValueError(f"linear: {len(weight)} weight rows but {len(biases)} biases")
-    return [dot(row, xs, b) for row, b in zip(weight, biases, strict=True)]
+    xs = tuple(xs)
+    x_numbers = _numbers(xs)
+    out = []
+    for row, b in zip(weight, biases, strict=True):
+        ws = [w.data for w in row if isinstance(w, Value)]  # all Values: the common case
+        if x_numbers is None or len(ws) != len(row) or len(ws) != len(xs) or not (
+                b is None and ws or isinstance(b, Value)):
+            out.append(dot(row, xs, b))
+        elif b is None:
+            numbers = (*ws, *x_numbers)
+            value = _DOT.value(*numbers)
+            out.append(node(_DOT, value, (*row, *xs), _DOT.derivative(*numbers, value)))
+        else:
+            numbers = (*ws, *x_numbers, b.data)
+            value = _DOT.value(*numbers)
+            out.append(node(_DOT, value, (*row, *xs, b), _DOT.derivative(*numbers, value)))
+    return out
+
+
+def _numbers(operands: tuple[Any, ...]) -> tuple[float, ...] | None:
+    """The numbers of Values and floats, or None if anything else is among them."""
+    if not all(t is float or issubclass(t, Value) for t in set(map(type, operands))):
+        return None
+    return tuple([x.data if isinstance(x, Value) else x for x in operands])
 
 
 def logsumexp(values: Iterable[Operand]) -> Any:

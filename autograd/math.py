@@ -116,8 +116,10 @@ def _sum(*xs: float) -> float:
 
 
 def _dot_rule(*args: Any) -> tuple[Any, ...]:
-    ws, xs, bias = _dot_split(args[:-1])
-    return (*xs, *ws) + ((1.0,) if bias is not None else ())
+    """(w_1..w_n, x_1..x_n, [b], out) -> (x_1..x_n, w_1..w_n, [1.0]): each weight's partner."""
+    n = (len(args) - 1) // 2
+    ws, xs = args[:n], args[n:2 * n]
+    return xs + ws + (1.0,) if len(args) % 2 == 0 else xs + ws
 
 
 def _dot_split(args: Sequence[Any]) -> tuple[Sequence[Any], Sequence[Any], Any]:
@@ -135,9 +137,9 @@ def _torch_dot(torch: Any, *args: Any) -> Any:  # left to right, as `_dot` adds
 def _dot(*wxb: float) -> float:
     """w_1·x_1 + ... + w_n·x_n (+ b): the inputs are the n weights, the n inputs, and an
     optional bias (an odd count)."""
-    ws, xs, bias = _dot_split(wxb)
-    total = sum(map(operator.mul, ws, xs), 0.0)  # as Python's sum adds them
-    return total if bias is None else total + bias
+    n = len(wxb) // 2
+    total = sum(map(operator.mul, wxb[:n], wxb[n:2 * n]), 0.0)  # as Python's sum adds them
+    return total + wxb[-1] if len(wxb) % 2 else total
 
 
 # ---------------------------------------------------------------------------------------------

@@ -46,20 +46,32 @@ def test_dot_paths_agree_with_products(
     assert len(node.parents) == len(leaves) == len(node.local_grads)
 
 
-@settings(max_examples=30, deadline=None)
-@given(st.integers(1, 4), st.integers(1, 4), st.booleans(), st.data())
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 4), st.integers(0, 4), st.booleans(), st.sampled_from(["value", "none", "float"]),
+       st.booleans(), st.data())
 def test_linear_is_one_dot_per_row(
-    nout: int, nin: int, x_values: bool, data: st.DataObject
+    nout: int, nin: int, x_values: bool, bias_kind: str, plain_weight: bool, data: st.DataObject
 ) -> None:
-    weight = [[Value(data.draw(small)) for _ in range(nin)] for _ in range(nout)]
-    bias = [Value(data.draw(small)) for _ in range(nout)]
+    """linear reads the inputs once for all rows; each node it makes is the node `dot` makes,
+    field by field, whatever mix of Values, numbers and biases it is given."""
+    weight: list[list[Value | float]] = [
+        [Value(data.draw(small)) for _ in range(nin)] for _ in range(nout)]
+    if plain_weight and nin:
+        weight[0][0] = data.draw(small)
+    bias: list[Value | float] | None = (
+        None if bias_kind == "none" else
+        [Value(data.draw(small)) if bias_kind == "value" else data.draw(small)
+         for _ in range(nout)])
     xs = [Value(data.draw(small)) if x_values else data.draw(small) for _ in range(nin)]
+    if not nin and bias is None:
+        return  # dot of nothing: a constant, tested below
     outs = linear(weight, xs, bias)
-    rows = [dot(row, xs, b) for row, b in zip(weight, bias, strict=True)]
+    rows = [dot(row, xs, b) for row, b in zip(weight, bias or [None] * nout, strict=True)]
     assert [o.data for o in outs] == [r.data for r in rows]
+    assert [o.operands for o in outs] == [r.operands for r in rows]
+    assert [o.partials for o in outs] == [r.partials for r in rows]
     assert [o.parents for o in outs] == [r.parents for r in rows]
-    assert [o.local_grads for o in outs] == [r.local_grads for r in rows]
-    assert all(o.op == "dot" for o in outs)
+    assert [str(o.op) for o in outs] == [str(r.op) for r in rows]
 
 
 def test_linear_without_bias_and_with_plain_weights() -> None:
