@@ -110,7 +110,7 @@ class Value(Arithmetic):
         g, partials = self.grad, self.partials
         if g == 0.0 and math.isfinite(sum(partials)):
             return  # 0 × a finite number adds nothing (0 × inf would add NaN: never skipped)
-        for x, d in zip(self.operands, partials):
+        for x, d in zip(self.operands, partials, strict=True):
             if isinstance(x, Value):
                 x.grad += d * g
 

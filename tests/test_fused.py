@@ -47,8 +47,8 @@ def test_dot_paths_agree_with_products(
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(1, 4), st.integers(0, 4), st.booleans(), st.sampled_from(["value", "none", "float"]),
-       st.booleans(), st.data())
+@given(st.integers(1, 4), st.integers(0, 4), st.booleans(),
+       st.sampled_from(["value", "none", "float"]), st.booleans(), st.data())
 def test_linear_is_one_dot_per_row(
     nout: int, nin: int, x_values: bool, bias_kind: str, plain_weight: bool, data: st.DataObject
 ) -> None:
