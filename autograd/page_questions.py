@@ -283,7 +283,8 @@ class _Edge:
         whole = f"∂{root}/∂{operand}"
         asks = whole if k == n else f"{names(p)}.grad"
         values = dict.fromkeys(f"{names(x)} = {fmt(x.data)}" for x in v.parents)
-        how = expr_text(v, names.sym)  # an operand's name of several words in parentheses
+        # an operand's name of several words in parentheses, except as a function's argument
+        how = expr_text(v, names.sym if op.symbol is not None else names)
         how = f"{names(v)} = {how}" if expr_text(v, names) != names(v) else names(v)
         lines = [f"{how} = {fmt(v.data)}, where {elide(list(values), ', ', 6)}.",
                  f"Its gradient (upstream): ∂{root}/∂{node} = {fmt(self.upstream)}"

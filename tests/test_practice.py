@@ -106,6 +106,19 @@ def test_a_question_names_the_node_its_op_the_operand_and_the_rule() -> None:
     assert total.worked == "0.025367174 + 0.25 × (-0.030878317) = 0.017647595"
 
 
+def test_an_operand_of_several_words_is_bracketed_once() -> None:
+    """In a function's argument the call's own brackets do; in a sum they are needed."""
+    w, x, b = Value(-3.0, "w"), Value(2.0, "x"), Value(1.0, "b")
+    z = w * x + b
+    z.label = "w*x + b"
+    f = z.sigmoid() * 2.0
+    f.label = "f"
+    first, second = practice(f).questions[:2]
+    assert first.text.startswith("f = sigmoid#1 * 2 = 0.013385702, where sigmoid#1 = ")
+    assert second.text.startswith(
+        "sigmoid#1 = sigmoid(w*x + b) = 0.006692851, where w*x + b = -5."), second.text
+
+
 def test_constants_are_put_into_the_rule() -> None:
     x = Value(2.0, "x")
     y = x**2
