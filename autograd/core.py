@@ -110,9 +110,9 @@ class Value(Arithmetic):
         g, partials = self.grad, self.partials
         if g == 0.0 and math.isfinite(sum(partials)):
             return  # 0 × a finite number adds nothing (0 × inf would add NaN: never skipped)
-        for x, d in zip(self.operands, partials, strict=True):
+        for i, x in enumerate(self.operands):
             if isinstance(x, Value):
-                x.grad += d * g
+                x.grad += partials[i] * g
 
     # Methods that the modules layered around this one add (documented there):
     register_hook: Callable[..., Any]  # autograd.hooks; .hooks lists them
@@ -173,8 +173,10 @@ def topological_order(*roots: Value) -> list[Value]:
             order.append(pop())  # type: ignore[arg-type]
         elif v not in seen:
             seen.add(v)
-            push(v)
-            push(None)
+            if not v.operands:  # a leaf: nothing to order before it
+                order.append(v)
+                continue
+            stack += (v, None)  # v comes back, under a mark, once its operands are ordered
             for x in reversed(v.operands):  # the first operand on top: it is ordered first
                 if isinstance(x, Value) and x not in seen:
                     push(x)
@@ -182,14 +184,11 @@ def topological_order(*roots: Value) -> list[Value]:
 
 
 def backward_pass(root: Value, grad: float = 1.0) -> Iterator[Value]:
-    """The chain rule over the graph of `root`, one node at a time.
-
-    The gradient of every node with operands starts at 0 (it holds this pass's), the root's
-    gets `grad`; leaves keep what they hold and add to it, as in PyTorch. In reverse
-    topological order, each node is yielded once its gradient is complete (everything that
-    uses it has sent its share), then runs `Value._backward`. `Value.backward` runs it to the
-    end; `backward_steps` one step at a time.
-    """
+    """The chain rule over the graph of `root`, one node at a time. Gradients of nodes with
+    operands start at 0, the root's gets `grad`, leaves add to what they hold (as in PyTorch).
+    In reverse topological order, each node is yielded once its gradient is complete (all its
+    users sent their share), then passes it on: `Value.backward` runs it all, `backward_steps`
+    a step at a time."""
     order = topological_order(root)
     for v in order:
         if v.operands:
@@ -197,4 +196,5 @@ def backward_pass(root: Value, grad: float = 1.0) -> Iterator[Value]:
     root.grad += grad
     for v in reversed(order):
         yield v
-        v._backward()
+        if v.operands:  # a leaf has nothing to pass on
+            v._backward()
