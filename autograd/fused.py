@@ -78,14 +78,11 @@ def linear(weight: Sequence[Sequence[Operand]], xs: Sequence[Operand],
         if x_numbers is None or len(ws) != len(row) or len(ws) != len(xs) or not (
                 b is None and ws or isinstance(b, Value)):
             out.append(dot(row, xs, b))
-        elif b is None:
-            numbers = (*ws, *x_numbers)
-            value = _DOT.value(*numbers)
-            out.append(node(_DOT, value, (*row, *xs), _DOT.derivative(*numbers, value)))
-        else:
-            numbers = (*ws, *x_numbers, b.data)
-            value = _DOT.value(*numbers)
-            out.append(node(_DOT, value, (*row, *xs, b), _DOT.derivative(*numbers, value)))
+            continue
+        tail = () if b is None else (b,)  # the operands: (*ws, *xs), then the bias if any
+        numbers = (*ws, *x_numbers, *(t.data for t in tail))
+        value = _DOT.value(*numbers)
+        out.append(node(_DOT, value, (*row, *xs, *tail), _DOT.derivative(*numbers, value)))
     return out
 
 
